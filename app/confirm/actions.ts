@@ -1,0 +1,27 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { confirmEmail, type TokenStatus } from '../../lib/confirmation/confirm-email.server.ts';
+import { getServices } from '../../lib/services.server.ts';
+import { confirmationTokenSchema } from './confirmation-token-schema.ts';
+
+export type ConfirmState = { status?: Exclude<TokenStatus, 'valid'>; message?: string };
+
+const confirmSchema = z.object({ token: confirmationTokenSchema });
+
+export async function confirm(_previous: ConfirmState, formData: FormData): Promise<ConfirmState> {
+  const parsed = confirmSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { status: 'invalid' };
+
+  let result: Awaited<ReturnType<typeof confirmEmail>>;
+  try {
+    const { db } = await getServices();
+    result = await confirmEmail(db, parsed.data.token);
+  } catch (error) {
+    console.error('confirmation failed', error);
+    return { message: 'We could not confirm your address just now. Please try again in a moment.' };
+  }
+  if (result !== 'confirmed') return { status: result };
+  redirect('/confirm/done');
+}

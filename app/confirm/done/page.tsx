@@ -1,0 +1,12 @@
+import type { Metadata } from 'next';
+
+export const metadata: Metadata = { title: 'Email confirmed' };
+
+export default function ConfirmedPage() {
+  return (
+    <>
+      <h1>Your email is confirmed</h1>
+      <p>Thank you. Your account is ready.</p>
+    </>
+  );
+}

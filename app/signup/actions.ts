@@ -1,0 +1,40 @@
+'use server';
+
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { getServices } from '../../lib/services.server.ts';
+import { registerUser } from '../../lib/signup/register-user.server.ts';
+import { signupSchema } from '../../lib/signup/signup-schema.ts';
+import { signupEmailCookie } from './signup-email-cookie.ts';
+
+export type SignupState = {
+  errors?: { email?: string[]; password?: string[]; name?: string[] };
+  message?: string;
+  // Echoed back because React resets the form after an action; the password never is.
+  values?: { email: string; name: string };
+};
+
+export async function signUp(_previous: SignupState, formData: FormData): Promise<SignupState> {
+  const fields = Object.fromEntries(formData);
+  const values = { email: textOf(fields.email), name: textOf(fields.name) };
+  const parsed = signupSchema.safeParse(fields);
+  if (!parsed.success) {
+    return { errors: z.flattenError(parsed.error).fieldErrors, values };
+  }
+
+  try {
+    await registerUser(await getServices(), parsed.data);
+  } catch (error) {
+    console.error('sign-up failed', error);
+    return { message: 'We could not create your account just now. Please try again in a moment.', values };
+  }
+
+  const cookieStore = await cookies();
+  cookieStore.set(signupEmailCookie.name, parsed.data.email, signupEmailCookie.options);
+  redirect('/signup/check-inbox');
+}
+
+function textOf(value: FormDataEntryValue | undefined): string {
+  return typeof value === 'string' ? value : '';
+}

@@ -1,0 +1,73 @@
+'use client';
+
+import { useActionState } from 'react';
+import { passwordMinLength } from '../../lib/signup/signup-schema.ts';
+import { signUp, type SignupState } from './actions.ts';
+import { FieldError } from '../field-error.tsx';
+
+const initialState: SignupState = {};
+
+export function SignupForm() {
+  const [state, formAction, pending] = useActionState(signUp, initialState);
+  const errors = state.errors ?? {};
+
+  return (
+    <form action={formAction} noValidate aria-describedby="form-message">
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={state.values?.email}
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby="email-error"
+        />
+        <FieldError id="email-error" messages={errors.email} />
+      </div>
+
+      <div className="field">
+        <label htmlFor="password">
+          Password <span className="hint">(at least {passwordMinLength} characters)</span>
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={passwordMinLength}
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby="password-error"
+        />
+        <FieldError id="password-error" messages={errors.password} />
+      </div>
+
+      <div className="field">
+        <label htmlFor="name">
+          Name <span className="hint">(optional)</span>
+        </label>
+        <input
+          id="name"
+          name="name"
+          type="text"
+          autoComplete="name"
+          defaultValue={state.values?.name}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby="name-error"
+        />
+        <FieldError id="name-error" messages={errors.name} />
+      </div>
+
+      <p id="form-message" className="error" aria-live="polite">
+        {state.message}
+      </p>
+
+      <button type="submit" disabled={pending}>
+        {pending ? 'Creating your account…' : 'Sign up'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import pg from 'pg';
+import { e2eStack } from './e2e-stack-config.ts';
+
+type CaughtEmail = { id: string; subject: string; text: string; html: string; to: { address: string }[] };
+
+export type Mailbox = {
+  /** Waits for the catcher to hold `count` emails to `address`, and returns them, oldest first. */
+  waitForEmails(address: string, count?: number): Promise<CaughtEmail[]>;
+};
+
+type Fixtures = {
+  /** An address no other test uses, so tests can run in parallel against one inbox and database. */
+  email: string;
+  mailbox: Mailbox;
+  database: pg.Client;
+};
+
+export const test = base.extend<Fixtures>({
+  // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
+  email: async ({}, use) => {
+    await use(`e2e-${randomUUID()}@example.com`);
+  },
+  mailbox: async ({ playwright }, use) => {
+    const inbox = await playwright.request.newContext({ baseURL: e2eStack.inboxUrl });
+    await use({ waitForEmails: (address, count = 1) => waitForEmails(inbox, address, count) });
+    await inbox.dispose();
+  },
+  database: async ({}, use) => {
+    const client = new pg.Client({ connectionString: e2eStack.databaseUrl });
+    await client.connect();
+    await use(client);
+    await client.end();
+  },
+});
+
+async function waitForEmails(inbox: APIRequestContext, address: string, count: number): Promise<CaughtEmail[]> {
+  let found: CaughtEmail[] = [];
+  await expect
+    .poll(
+      async () => {
+        const response = await inbox.get('/api/email');
+        const emails = (await response.json()) as CaughtEmail[];
+        found = emails.filter((email) => email.to.some((to) => to.address === address));
+        return found.length;
+      },
+      { message: `${count} email(s) to ${address}`, timeout: 15_000 },
+    )
+    .toBeGreaterThanOrEqual(count);
+  return found;
+}
+
+/** The confirmation link in an email's plain-text part. */
+export function confirmationLinkIn(email: CaughtEmail): string {
+  const match = /https?:\/\/\S+\/confirm\?token=[A-Za-z0-9_-]+/.exec(email.text);
+  if (!match) throw new Error(`no confirmation link in the email "${email.subject}"`);
+  return match[0];
+}
+
+export { expect };

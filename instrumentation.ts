@@ -1,0 +1,11 @@
+// Runs once when a Next.js server process starts.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { loadConfig } = await import('./lib/config.server.ts');
+  const { getServices } = await import('./lib/services.server.ts');
+  // A misconfigured server should not start at all.
+  loadConfig();
+  // Open the database pool and start pg-boss now rather than on the first sign-up. A database that
+  // is down must not stop the server from starting: the first request that needs it tries again.
+  getServices().catch((error: unknown) => console.error('could not connect to the database at start-up', error));
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.server.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the local development stack', () => {
+    expect(loadConfig({})).toEqual({
+      databaseUrl: 'postgresql://postgres:postgres@127.0.0.1:54329/signup',
+      smtp: { host: '127.0.0.1', port: 1025, secure: false, auth: undefined },
+      mailFrom: 'Sign-up <no-reply@localhost>',
+      appUrl: 'http://localhost:3000',
+      workerConcurrency: 4,
+    });
+  });
+
+  it('prefers SMTP_URL, else builds the transport from its parts', () => {
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465' }).smtp).toBe('smtps://u:p@mail.example:465');
+    expect(
+      loadConfig({ SMTP_HOST: 'mail.example', SMTP_PORT: '587', SMTP_USER: 'u', SMTP_PASS: 'p', SMTP_SECURE: 'false' })
+        .smtp,
+    ).toEqual({ host: 'mail.example', port: 587, secure: false, auth: { user: 'u', pass: 'p' } });
+  });
+
+  it('drops a trailing slash from APP_URL so links are built cleanly', () => {
+    expect(loadConfig({ APP_URL: 'https://app.example/' }).appUrl).toBe('https://app.example');
+  });
+
+  it('names every bad variable without echoing its value', () => {
+    const load = () => loadConfig({ DATABASE_URL: 'secret-not-a-url', SMTP_PORT: 'seventy', WORKER_CONCURRENCY: '0' });
+    expect(load).toThrow(/DATABASE_URL/);
+    expect(load).toThrow(/SMTP_PORT/);
+    expect(load).toThrow(/WORKER_CONCURRENCY/);
+    expect(load).not.toThrow(/secret-not-a-url/);
+  });
+});

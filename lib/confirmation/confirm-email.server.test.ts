@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../database.server.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { checkConfirmationToken, confirmEmail } from './confirm-email.server.ts';
+import { generateConfirmationToken, hashConfirmationToken } from './confirmation-token.server.ts';
+
+let testDatabase: TestDatabase;
+let db: Database;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  db = createDatabase(testDatabase.url);
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+  await testDatabase.drop();
+});
+
+let userCount = 0;
+async function userWithToken(expiresInMs = 60_000): Promise<{ userId: string; token: string }> {
+  userCount += 1;
+  const user = await db.user.create({
+    data: { email: `user${userCount}@example.com`, passwordHash: 'not-a-real-hash' },
+  });
+  const token = generateConfirmationToken();
+  await db.confirmationToken.create({
+    data: { userId: user.id, tokenHash: hashConfirmationToken(token), expiresAt: new Date(Date.now() + expiresInMs) },
+  });
+  return { userId: user.id, token };
+}
+
+describe('checkConfirmationToken', () => {
+  it('tells valid, expired and unknown tokens apart without using them up', async () => {
+    const valid = await userWithToken();
+    const expired = await userWithToken(-1);
+    expect(await checkConfirmationToken(db, valid.token)).toBe('valid');
+    expect(await checkConfirmationToken(db, valid.token)).toBe('valid');
+    expect(await checkConfirmationToken(db, expired.token)).toBe('expired');
+    expect(await checkConfirmationToken(db, generateConfirmationToken())).toBe('invalid');
+  });
+});
+
+describe('confirmEmail', () => {
+  it('confirms the user once, then reports the address as already confirmed', async () => {
+    const { userId, token } = await userWithToken();
+    expect(await confirmEmail(db, token)).toBe('confirmed');
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
+    expect(user.confirmedAt).toBeInstanceOf(Date);
+    expect(await confirmEmail(db, token)).toBe('already-confirmed');
+    expect(await checkConfirmationToken(db, token)).toBe('already-confirmed');
+  });
+
+  it('refuses an expired token and leaves the user unconfirmed', async () => {
+    const { userId, token } = await userWithToken(-1);
+    expect(await confirmEmail(db, token)).toBe('expired');
+    expect((await db.user.findUniqueOrThrow({ where: { id: userId } })).confirmedAt).toBeNull();
+  });
+
+  it('refuses an unknown token', async () => {
+    expect(await confirmEmail(db, generateConfirmationToken())).toBe('invalid');
+  });
+
+  it('lets exactly one of two concurrent confirmations succeed', async () => {
+    const { token } = await userWithToken();
+    const results = await Promise.all([confirmEmail(db, token), confirmEmail(db, token)]);
+    expect(results.sort()).toEqual(['already-confirmed', 'confirmed']);
+  });
+});

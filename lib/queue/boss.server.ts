@@ -1,0 +1,38 @@
+import 'server-only';
+import { PgBoss } from 'pg-boss';
+import { confirmationEmailDeadLetterQueue, confirmationEmailQueueOptions } from './confirmation-email-job.ts';
+
+type Role = 'web' | 'worker';
+
+/**
+ * A pg-boss instance for one kind of process. The web tier only enqueues (inside Prisma
+ * transactions), so it runs none of pg-boss's background duties and keeps a tiny pool; workers
+ * listen for NOTIFY and run maintenance.
+ */
+export function createBoss(databaseUrl: string, role: Role): PgBoss {
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    application_name: `signup-${role}`,
+    ...(role === 'web'
+      ? { max: 2, supervise: false, schedule: false, registerInstance: false }
+      : { max: 4, useListenNotify: true, instanceName: 'confirmation-worker' }),
+  });
+  // pg-boss reports background failures (a lost connection, a failed maintenance run) as 'error'
+  // events; unhandled, Node would crash the process on the first one.
+  boss.on('error', (error) => console.error(`[pg-boss] ${error.message}`));
+  return boss;
+}
+
+/**
+ * Starts pg-boss (installing or migrating its schema, under its own advisory lock, so any number of
+ * processes may race here) and makes the queues match their definitions.
+ */
+export async function startBoss(boss: PgBoss): Promise<PgBoss> {
+  await boss.start();
+  const { name, deadLetter, ...options } = confirmationEmailQueueOptions;
+  await boss.createQueue(confirmationEmailDeadLetterQueue);
+  await boss.createQueue(name, { deadLetter, ...options });
+  // createQueue leaves an existing queue as it was; this brings its settings up to date.
+  await boss.updateQueue(name, { deadLetter, ...options });
+  return boss;
+}

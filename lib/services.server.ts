@@ -1,0 +1,29 @@
+import 'server-only';
+import type { PgBoss } from 'pg-boss';
+import { loadConfig, type Config } from './config.server.ts';
+import { createDatabase, type Database } from './database.server.ts';
+import { createBoss, startBoss } from './queue/boss.server.ts';
+
+export type Services = { db: Database; boss: PgBoss };
+
+type WebServices = Services & { config: Config };
+
+// One set per web process. Kept on globalThis because `next dev` re-evaluates modules on every
+// edit, which would otherwise open a new pool each time.
+const cache = globalThis as typeof globalThis & { signupServices?: Promise<WebServices> };
+
+/** The web tier's database client and (started) queue, created on first use. */
+export function getServices(): Promise<WebServices> {
+  cache.signupServices ??= createWebServices().catch((error: unknown) => {
+    // Let the next request try again (say, once the database is back) instead of caching the failure.
+    cache.signupServices = undefined;
+    throw error;
+  });
+  return cache.signupServices;
+}
+
+async function createWebServices(): Promise<WebServices> {
+  const config = loadConfig();
+  const boss = await startBoss(createBoss(config.databaseUrl, 'web'));
+  return { config, db: createDatabase(config.databaseUrl), boss };
+}

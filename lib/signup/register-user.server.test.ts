@@ -1,0 +1,73 @@
+import type { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../database.server.ts';
+import { createBoss, startBoss } from '../queue/boss.server.ts';
+import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
+import { createTestDatabase, runAdmin, type TestDatabase } from '../testing/test-database.ts';
+import { registerUser } from './register-user.server.ts';
+
+let testDatabase: TestDatabase;
+let db: Database;
+let boss: PgBoss;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  db = createDatabase(testDatabase.url);
+  boss = await startBoss(createBoss(testDatabase.url, 'web'));
+});
+
+afterAll(async () => {
+  await boss.stop({ graceful: false });
+  await db.$disconnect();
+  await testDatabase.drop();
+});
+
+async function jobsFor(userId: string) {
+  const jobs = await boss.findJobs<ConfirmationEmailJob>(confirmationEmailQueue, { data: { userId } });
+  return jobs.map((job) => job.data);
+}
+
+describe('registerUser', () => {
+  it('saves the user with a hashed password and queues one confirmation email', async () => {
+    await registerUser({ db, boss }, { email: 'new@example.com', password: 'correct horse' });
+    const user = await db.user.findUniqueOrThrow({ where: { email: 'new@example.com' } });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(user.passwordHash).not.toContain('correct horse');
+    expect(user.confirmedAt).toBeNull();
+    expect(await jobsFor(user.id)).toEqual([{ userId: user.id, kind: 'confirm' }]);
+  });
+
+  it('keeps one account per address and tells its owner instead', async () => {
+    await registerUser({ db, boss }, { email: 'twice@example.com', password: 'first password', name: 'First' });
+    await registerUser({ db, boss }, { email: 'twice@example.com', password: 'second password', name: 'Second' });
+    const users = await db.user.findMany({ where: { email: 'twice@example.com' } });
+    expect(users).toHaveLength(1);
+    const [user] = users;
+    expect(user?.name).toBe('First');
+    expect(await jobsFor(user!.id)).toEqual([
+      { userId: user!.id, kind: 'confirm' },
+      { userId: user!.id, kind: 'already-registered' },
+    ]);
+  });
+
+  it('stores neither the user nor the job when the transaction fails after both were written', async () => {
+    // A deferred constraint trigger fails at COMMIT, after the user row and the job row exist.
+    await runAdmin(
+      testDatabase.url,
+      `CREATE FUNCTION fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'forced failure at commit'; END $$;
+       CREATE CONSTRAINT TRIGGER fail_commit AFTER INSERT ON users
+         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_commit();`,
+    );
+    const jobsBefore = await boss.findJobs(confirmationEmailQueue);
+    try {
+      await expect(
+        registerUser({ db, boss }, { email: 'doomed@example.com', password: 'correct horse' }),
+      ).rejects.toThrow(/forced failure at commit/);
+    } finally {
+      await runAdmin(testDatabase.url, 'DROP TRIGGER fail_commit ON users; DROP FUNCTION fail_commit();');
+    }
+    expect(await db.user.findUnique({ where: { email: 'doomed@example.com' } })).toBeNull();
+    expect(await boss.findJobs(confirmationEmailQueue)).toHaveLength(jobsBefore.length);
+  });
+});
