@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
-import { defineConfig, devices } from '@playwright/test';
+import { chromium, defineConfig, devices } from '@playwright/test';
 import { e2eStack } from './e2e/e2e-stack-config.ts';
 
-// Playwright cannot download its browsers on every machine: use a Chromium that is already there.
-const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+// Playwright cannot download its browsers on every machine: use a Chromium that is already there,
+// else Playwright's own.
+const chromiumPath =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', chromium.executablePath()].find((path) => existsSync(path));
+if (!chromiumPath) {
+  throw new Error(
+    'No Chromium found: set CHROMIUM_PATH, install one (Debian: apt-get install chromium), or run `npx playwright install chromium`.',
+  );
+}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -19,7 +26,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      use: { ...devices['Desktop Chrome'], launchOptions: chromiumPath ? { executablePath: chromiumPath } : {} },
+      use: { ...devices['Desktop Chrome'], launchOptions: { executablePath: chromiumPath } },
     },
   ],
   // The built app (`next build` first) with its own database, mail catcher and worker.
