@@ -45,7 +45,7 @@ async function waitForEmails(inbox: APIRequestContext, address: string, count: n
         found = emails.filter((email) => email.to.some((to) => to.address === address));
         return found.length;
       },
-      { message: `${count} email(s) to ${address}`, timeout: 15_000 },
+      { message: `${count} email(s) to ${address}`, timeout: 15_000, intervals: [20] },
     )
     .toBeGreaterThanOrEqual(count);
   return found;
