@@ -31,7 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const templateUrl = databaseUrlFor(adminUrl, templateDatabase);
   await runAdmin(adminUrl, `DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
   await runAdmin(adminUrl, `CREATE DATABASE ${templateDatabase}`);
-  await promisify(execFile)('npx', ['prisma', 'migrate', 'deploy'], {
+  await promisify(execFile)(process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], {
     env: { ...process.env, DATABASE_URL: templateUrl },
   });
   const boss = await startBoss(createBoss(templateUrl, 'web'));
