@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       mailFrom: 'Sign-up <no-reply@localhost>',
       appUrl: 'http://localhost:3000',
       workerConcurrency: 4,
+      signupEmailDelivery: 'deferred',
     });
   });
 
@@ -22,6 +23,11 @@ describe('loadConfig', () => {
 
   it('drops a trailing slash from APP_URL so links are built cleanly', () => {
     expect(loadConfig({ APP_URL: 'https://app.example/' }).appUrl).toBe('https://app.example');
+  });
+
+  it('selects the baseline that sends the email in the request only when asked to', () => {
+    expect(loadConfig({ SIGNUP_EMAIL_DELIVERY: 'in-request' }).signupEmailDelivery).toBe('in-request');
+    expect(() => loadConfig({ SIGNUP_EMAIL_DELIVERY: 'later' })).toThrow(/SIGNUP_EMAIL_DELIVERY/);
   });
 
   it('names every bad variable without echoing its value', () => {

@@ -2,11 +2,16 @@ import 'server-only';
 import type { PgBoss } from 'pg-boss';
 import { loadConfig, type Config } from './config.server.ts';
 import { createDatabase, type Database } from './database.server.ts';
+import type { SendConfirmationEmailDeps } from './mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from './queue/boss.server.ts';
 
 export type Services = { db: Database; boss: PgBoss };
 
-type WebServices = Services & { config: Config };
+export type WebServices = Services & {
+  config: Config;
+  /** Only in the benchmark's baseline (SIGNUP_EMAIL_DELIVERY=in-request): what sending in the request needs. */
+  inRequestMail?: SendConfirmationEmailDeps;
+};
 
 // One set per web process. Kept on globalThis because `next dev` re-evaluates modules on every
 // edit, which would otherwise open a new pool each time.
@@ -25,5 +30,13 @@ export function getServices(): Promise<WebServices> {
 async function createWebServices(): Promise<WebServices> {
   const config = loadConfig();
   const boss = await startBoss(createBoss(config.databaseUrl, 'web'));
-  return { config, db: createDatabase(config.databaseUrl), boss };
+  const db = createDatabase(config.databaseUrl);
+  const inRequestMail = config.signupEmailDelivery === 'in-request' ? await inRequestMailFor(config, db) : undefined;
+  return { config, db, boss, inRequestMail };
+}
+
+// Loaded only for the baseline, so the web process of the real design carries no SMTP client.
+async function inRequestMailFor(config: Config, db: Database): Promise<SendConfirmationEmailDeps> {
+  const { createMailer } = await import('./mail/mailer.server.ts');
+  return { db, mailer: createMailer(config.smtp), appUrl: config.appUrl, mailFrom: config.mailFrom };
 }

@@ -4,7 +4,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { getServices } from '../../lib/services.server.ts';
-import { registerUser } from '../../lib/signup/register-user.server.ts';
+import { registerUserAsConfigured } from '../../lib/signup/register-user-as-configured.server.ts';
 import { signupSchema } from '../../lib/signup/signup-schema.ts';
 import { signupEmailCookie } from './signup-email-cookie.ts';
 
@@ -24,7 +24,7 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
   }
 
   try {
-    await registerUser(await getServices(), parsed.data);
+    await registerUserAsConfigured(await getServices(), parsed.data);
   } catch (error) {
     console.error('sign-up failed', error);
     return { message: 'We could not create your account just now. Please try again in a moment.', values };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getServices } from '../../../lib/services.server.ts';
-import { registerUser } from '../../../lib/signup/register-user.server.ts';
+import { registerUserAsConfigured } from '../../../lib/signup/register-user-as-configured.server.ts';
 import { signupSchema } from '../../../lib/signup/signup-schema.ts';
 
 /**
@@ -20,7 +20,7 @@ export async function POST(request: Request): Promise<Response> {
     );
   }
   try {
-    await registerUser(await getServices(), parsed.data);
+    await registerUserAsConfigured(await getServices(), parsed.data);
   } catch (error) {
     console.error('sign-up failed', error);
     return Response.json(

@@ -1,0 +1,12 @@
+import 'server-only';
+import type { WebServices } from '../services.server.ts';
+import { registerUserSendingEmailInRequest } from './register-user-sending-email-in-request.server.ts';
+import { registerUser } from './register-user.server.ts';
+import type { SignupInput } from './signup-schema.ts';
+
+/** What the form and the JSON route call: the deferred sign-up, or the benchmark's baseline when configured. */
+export function registerUserAsConfigured(services: WebServices, input: SignupInput): Promise<void> {
+  return services.inRequestMail
+    ? registerUserSendingEmailInRequest(services.inRequestMail, input)
+    : registerUser(services, input);
+}

@@ -1,0 +1,21 @@
+import 'server-only';
+import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../mail/send-confirmation-email.server.ts';
+import { hashPassword } from './password.server.ts';
+import { saveUser } from './register-user.server.ts';
+import type { SignupInput } from './signup-schema.ts';
+
+/**
+ * BASELINE, kept only for the benchmark to measure against (SIGNUP_EMAIL_DELIVERY=in-request, never
+ * the default): the design this app replaces, where the request sends the email before answering.
+ * Every sign-up then waits for the SMTP server, and one that is down fails the sign-up after the
+ * account was saved. The hash, the insert, the token and the email are the deferred path's own;
+ * only the queue is left out.
+ */
+export async function registerUserSendingEmailInRequest(
+  mail: SendConfirmationEmailDeps,
+  input: SignupInput,
+): Promise<void> {
+  const passwordHash = await hashPassword(input.password);
+  const email = await mail.db.$transaction((tx) => saveUser(tx, input, passwordHash));
+  await sendConfirmationEmail(mail, email);
+}
