@@ -18,6 +18,15 @@ const configSchema = z
       .url({ message: 'APP_URL must be the public URL of the app, such as https://example.com' })
       .default('http://localhost:3000'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    // Where the client's address comes from: the header the reverse proxy in front of the app sets,
+    // and how many proxies appended to it. `next start` on its own keeps an X-Forwarded-For the
+    // client sent, so without such a proxy a client can pick its address (the global limit still holds).
+    TRUSTED_PROXY_IP_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'TRUSTED_PROXY_IP_HEADER must be a header name such as x-real-ip')
+      .default('x-forwarded-for'),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    SIGNUP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -30,6 +39,8 @@ const configSchema = z
     mailFrom: env.MAIL_FROM,
     appUrl: env.APP_URL.replace(/\/+$/, ''),
     workerConcurrency: env.WORKER_CONCURRENCY,
+    clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
+    rateLimits: { signupsPerMinute: env.SIGNUP_LIMIT_PER_MINUTE },
   }));
 
 export type Config = z.infer<typeof configSchema>;

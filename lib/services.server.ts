@@ -3,10 +3,11 @@ import type { PgBoss } from 'pg-boss';
 import { loadConfig, type Config } from './config.server.ts';
 import { createDatabase, type Database } from './database.server.ts';
 import { createBoss, startBoss } from './queue/boss.server.ts';
+import { createRateLimits, type RateLimits } from './rate-limit/rate-limits.server.ts';
 
 export type Services = { db: Database; boss: PgBoss };
 
-type WebServices = Services & { config: Config };
+type WebServices = Services & { config: Config; limits: RateLimits };
 
 // One set per web process. Kept on globalThis because `next dev` re-evaluates modules on every
 // edit, which would otherwise open a new pool each time.
@@ -25,5 +26,6 @@ export function getServices(): Promise<WebServices> {
 async function createWebServices(): Promise<WebServices> {
   const config = loadConfig();
   const boss = await startBoss(createBoss(config.databaseUrl, 'web'));
-  return { config, db: createDatabase(config.databaseUrl), boss };
+  const limits = createRateLimits(config.databaseUrl, config.rateLimits);
+  return { config, db: createDatabase(config.databaseUrl), boss, limits };
 }
