@@ -1,9 +1,44 @@
+// A static policy rather than per-request nonces: nonces would force every page to render per
+// request, and the pages here are mostly static. Next's inline bootstrap scripts therefore need
+// 'unsafe-inline'; everything else is locked to this origin. See docs/decisions/011-security-headers.md.
+const isDev = process.env.NODE_ENV !== 'production';
+
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  // React's development build evaluates code for its debugging aids; production never does.
+  `script-src 'self' 'unsafe-inline'${isDev ? " 'unsafe-eval'" : ''}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const securityHeaders = [
+  { key: 'Content-Security-Policy', value: contentSecurityPolicy },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  // Never a path or query in Referer, so /confirm's token stays put. Not 'no-referrer': under it
+  // browsers send "Origin: null" with a plain form post, and Next's server-action origin check then
+  // refuses every form submitted without JavaScript.
+  { key: 'Referrer-Policy', value: 'strict-origin' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native addons and a library that manages its own pg pool: loaded by Node at run time, not bundled.
-  serverExternalPackages: ['@node-rs/argon2', 'pg-boss', 'pg'],
+  // Native addons and libraries that manage their own pg pool: loaded by Node at run time, not bundled.
+  serverExternalPackages: ['@node-rs/argon2', 'pg-boss', 'pg', 'rate-limiter-flexible'],
+  poweredByHeader: false,
   // `next dev` logs each request's URL, and confirmation URLs carry a token: tokens are never logged.
   logging: { incomingRequests: { ignore: [/^\/confirm\?/] } },
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders }];
+  },
 };
 
 export default nextConfig;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { test as base, expect, type APIRequestContext } from '@playwright/test';
 import pg from 'pg';
 import { e2eStack } from './e2e-stack-config.ts';
@@ -13,6 +13,8 @@ export type Mailbox = {
 type Fixtures = {
   /** An address no other test uses, so tests can run in parallel against one inbox and database. */
   email: string;
+  /** The address this test's requests come from (X-Forwarded-For), so that each test has its own rate limits. */
+  clientIp: string;
   mailbox: Mailbox;
   database: pg.Client;
 };
@@ -21,6 +23,12 @@ export const test = base.extend<Fixtures>({
   // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
   email: async ({}, use) => {
     await use(`e2e-${randomUUID()}@example.com`);
+  },
+  clientIp: async ({}, use) => {
+    await use(randomClientIp());
+  },
+  extraHTTPHeaders: async ({ extraHTTPHeaders, clientIp }, use) => {
+    await use({ ...extraHTTPHeaders, 'x-forwarded-for': clientIp });
   },
   mailbox: async ({ playwright }, use) => {
     const inbox = await playwright.request.newContext({ baseURL: e2eStack.inboxUrl });
@@ -49,6 +57,11 @@ async function waitForEmails(inbox: APIRequestContext, address: string, count: n
     )
     .toBeGreaterThanOrEqual(count);
   return found;
+}
+
+/** A random address from 10.0.0.0/8, as a client's address for the rate limits. */
+export function randomClientIp(): string {
+  return `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 }
 
 /** The confirmation link in an email's plain-text part. */

@@ -10,7 +10,17 @@ describe('loadConfig', () => {
       appUrl: 'http://localhost:3000',
       workerConcurrency: 4,
       signupEmailDelivery: 'deferred',
+      clientIp: { header: 'x-forwarded-for', hops: 1 },
+      rateLimits: { signupsPerMinute: 60 },
     });
+  });
+
+  it('takes the client address header from configuration, never from a guess', () => {
+    expect(loadConfig({ TRUSTED_PROXY_IP_HEADER: 'X-Real-IP', TRUSTED_PROXY_HOPS: '2' }).clientIp).toEqual({
+      header: 'x-real-ip',
+      hops: 2,
+    });
+    expect(() => loadConfig({ TRUSTED_PROXY_IP_HEADER: 'x-real-ip: 1.2.3.4' })).toThrow(/TRUSTED_PROXY_IP_HEADER/);
   });
 
   it('prefers SMTP_URL, else builds the transport from its parts', () => {

@@ -21,6 +21,15 @@ const configSchema = z
     // 'in-request' is the BASELINE the benchmark measures against, the design this app replaces: the
     // web process sends the email before it answers. Never the default; not for production.
     SIGNUP_EMAIL_DELIVERY: z.enum(['deferred', 'in-request']).default('deferred'),
+    // Where the client's address comes from: the header the reverse proxy in front of the app sets,
+    // and how many proxies appended to it. `next start` on its own keeps an X-Forwarded-For the
+    // client sent, so without such a proxy a client can pick its address (the global limit still holds).
+    TRUSTED_PROXY_IP_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'TRUSTED_PROXY_IP_HEADER must be a header name such as x-real-ip')
+      .default('x-forwarded-for'),
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+    SIGNUP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -34,6 +43,8 @@ const configSchema = z
     appUrl: env.APP_URL.replace(/\/+$/, ''),
     workerConcurrency: env.WORKER_CONCURRENCY,
     signupEmailDelivery: env.SIGNUP_EMAIL_DELIVERY,
+    clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
+    rateLimits: { signupsPerMinute: env.SIGNUP_LIMIT_PER_MINUTE },
   }));
 
 export type Config = z.infer<typeof configSchema>;

@@ -4,11 +4,13 @@ import { loadConfig, type Config } from './config.server.ts';
 import { createDatabase, type Database } from './database.server.ts';
 import type { SendConfirmationEmailDeps } from './mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from './queue/boss.server.ts';
+import { createRateLimits, type RateLimits } from './rate-limit/rate-limits.server.ts';
 
 export type Services = { db: Database; boss: PgBoss };
 
 export type WebServices = Services & {
   config: Config;
+  limits: RateLimits;
   /** Only in the benchmark's baseline (SIGNUP_EMAIL_DELIVERY=in-request): what sending in the request needs. */
   inRequestMail?: SendConfirmationEmailDeps;
 };
@@ -31,8 +33,9 @@ async function createWebServices(): Promise<WebServices> {
   const config = loadConfig();
   const boss = await startBoss(createBoss(config.databaseUrl, 'web'));
   const db = createDatabase(config.databaseUrl);
+  const limits = createRateLimits(config.databaseUrl, config.rateLimits);
   const inRequestMail = config.signupEmailDelivery === 'in-request' ? await inRequestMailFor(config, db) : undefined;
-  return { config, db, boss, inRequestMail };
+  return { config, db, boss, limits, inRequestMail };
 }
 
 // Loaded only for the baseline, so the web process of the real design carries no SMTP client.

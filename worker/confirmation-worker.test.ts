@@ -5,6 +5,7 @@ import { createDatabase, type Database } from '../lib/database.server.ts';
 import { createMailer, type Mailer } from '../lib/mail/mailer.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
 import { confirmationEmailQueue } from '../lib/queue/confirmation-email-job.ts';
+import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/signup/register-user.server.ts';
 import { startSmtpSink, type SmtpSink } from '../lib/testing/smtp-sink.ts';
 import { createTestDatabase, type TestDatabase } from '../lib/testing/test-database.ts';
@@ -16,6 +17,7 @@ const appUrl = 'http://app.test';
 let testDatabase: TestDatabase;
 let db: Database;
 let web: PgBoss;
+let limits: RateLimits;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
@@ -23,10 +25,12 @@ beforeAll(async () => {
   web = await startBoss(createBoss(testDatabase.url, 'web'));
   // Retry quickly, so the retry tests take seconds rather than the production backoff.
   await web.updateQueue(confirmationEmailQueue, { retryDelay: 1, retryBackoff: false });
+  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60 });
 });
 
 afterAll(async () => {
   await web.stop({ graceful: false });
+  await limits.close();
   await db.$disconnect();
   await testDatabase.drop();
 });
@@ -53,7 +57,7 @@ afterEach(async () => {
 });
 
 async function signUp(email: string, name?: string) {
-  await registerUser({ db, boss: web }, { email, password: 'correct horse', name });
+  await registerUser({ db, boss: web, limits }, { email, password: 'correct horse', name });
   return db.user.findUniqueOrThrow({ where: { email } });
 }
 

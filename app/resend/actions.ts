@@ -1,19 +1,27 @@
 'use server';
 
+import { cookies, headers } from 'next/headers';
 import { z } from 'zod';
 import { requestConfirmationEmail } from '../../lib/confirmation/request-confirmation-email.server.ts';
+import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
+import { resendCooldownSeconds } from '../../lib/rate-limit/rate-limits.server.ts';
+import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { emailSchema } from '../../lib/signup/signup-schema.ts';
+import { signupEmailCookie } from '../signup/signup-email-cookie.ts';
 
 export type ResendState = {
   errors?: { email?: string[] };
   message?: string;
   sent?: boolean;
+  /** Seconds until another request can succeed, for the visible cooldown. */
+  waitSeconds?: number;
   values?: { email: string };
 };
 
 const resendSchema = z.object({ email: emailSchema });
 
+/** The resend page: the address is typed in. */
 export async function resendConfirmation(_previous: ResendState, formData: FormData): Promise<ResendState> {
   const parsed = resendSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
@@ -23,11 +31,33 @@ export async function resendConfirmation(_previous: ResendState, formData: FormD
       values: { email: typeof email === 'string' ? email : '' },
     };
   }
+  return { ...(await resendTo(parsed.data.email)), values: parsed.data };
+}
+
+/** The "check your inbox" page: the address is the one just signed up with, from its cookie. */
+export async function resendToSignupAddress(): Promise<ResendState> {
+  const parsed = emailSchema.safeParse((await cookies()).get(signupEmailCookie.name)?.value);
+  if (!parsed.success) return { message: 'We no longer know which address you signed up with.' };
+  return resendTo(parsed.data);
+}
+
+async function resendTo(email: string): Promise<ResendState> {
   try {
-    await requestConfirmationEmail(await getServices(), parsed.data.email);
+    const services = await getServices();
+    const verdict = await requestConfirmationEmail(
+      services,
+      email,
+      clientIpFrom(await headers(), services.config.clientIp),
+    );
+    if (!verdict.allowed) {
+      return {
+        message: `A new link was asked for a moment ago. You can ask for another in ${waitInWords(verdict.retryAfterSeconds)}.`,
+        waitSeconds: verdict.retryAfterSeconds,
+      };
+    }
   } catch (error) {
     console.error('resend failed', error);
-    return { message: 'We could not send a new link just now. Please try again in a moment.', values: parsed.data };
+    return { message: 'We could not send a new link just now. Please try again in a moment.' };
   }
-  return { sent: true, values: parsed.data };
+  return { sent: true, waitSeconds: resendCooldownSeconds };
 }

@@ -1,44 +1,62 @@
 'use client';
 
+import Link from 'next/link';
 import { useActionState } from 'react';
 import { FieldError } from '../field-error.tsx';
-import { resendConfirmation, type ResendState } from './actions.ts';
+import { resendConfirmation, resendToSignupAddress, type ResendState } from './actions.ts';
+import { useCountdown } from './use-countdown.ts';
 
 const initialState: ResendState = {};
 
-export function ResendForm() {
-  const [state, formAction, pending] = useActionState(resendConfirmation, initialState);
-
-  if (state.sent) {
-    return (
-      <p role="status">
-        If <strong>{state.values?.email}</strong> has an account that is not confirmed yet, a new link is on its way.
-        Check your inbox.
-      </p>
-    );
-  }
+/**
+ * Asks for a new confirmation link. On the resend page the address is typed in; on the "check
+ * your inbox" page (`toSignupAddress`) it is the one just signed up with. After each request the
+ * button waits out the cooldown, counting down where it can be seen.
+ */
+export function ResendForm({ toSignupAddress = false }: { toSignupAddress?: boolean }) {
+  const [state, formAction, pending] = useActionState(
+    toSignupAddress ? resendToSignupAddress : resendConfirmation,
+    initialState,
+  );
+  const waitLeft = useCountdown(state.waitSeconds, state);
 
   return (
     <form action={formAction} noValidate>
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={state.values?.email}
-          aria-invalid={state.errors?.email ? true : undefined}
-          aria-describedby="email-error"
-        />
-        <FieldError id="email-error" messages={state.errors?.email} />
-      </div>
+      {!toSignupAddress && (
+        <div className="field">
+          <label htmlFor="email">Email</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={state.values?.email}
+            aria-invalid={state.errors?.email ? true : undefined}
+            aria-describedby="email-error"
+          />
+          <FieldError id="email-error" messages={state.errors?.email} />
+        </div>
+      )}
+      {state.sent && (
+        <p role="status">
+          {toSignupAddress
+            ? 'If your address is not confirmed yet'
+            : `If ${state.values?.email} has an account that is not confirmed yet`}
+          , a new link is on its way. Check your inbox; the links in earlier emails no longer work.
+        </p>
+      )}
       <p className="error" aria-live="polite">
         {state.message}
+        {state.message && toSignupAddress && !state.waitSeconds && (
+          <>
+            {' '}
+            <Link href="/resend">Enter your address</Link>
+          </>
+        )}
       </p>
-      <button type="submit" disabled={pending}>
-        {pending ? 'Sending…' : 'Send a new link'}
+      <button type="submit" disabled={pending || waitLeft > 0}>
+        {pending ? 'Sending…' : waitLeft > 0 ? `Send another link in ${waitLeft} s` : 'Send a new link'}
       </button>
     </form>
   );

@@ -51,6 +51,18 @@ describe('confirmEmail', () => {
     expect(await checkConfirmationToken(db, token)).toBe('already-confirmed');
   });
 
+  it("spends all of the user's tokens on confirmation", async () => {
+    const { userId, token } = await userWithToken();
+    const other = generateConfirmationToken();
+    await db.confirmationToken.create({
+      data: { userId, tokenHash: hashConfirmationToken(other), expiresAt: new Date(Date.now() + 60_000) },
+    });
+    expect(await confirmEmail(db, token)).toBe('confirmed');
+    const unused = await db.confirmationToken.count({ where: { userId, usedAt: null } });
+    expect(unused).toBe(0);
+    expect(await confirmEmail(db, other)).toBe('already-confirmed');
+  });
+
   it('refuses an expired token and leaves the user unconfirmed', async () => {
     const { userId, token } = await userWithToken(-1);
     expect(await confirmEmail(db, token)).toBe('expired');

@@ -35,6 +35,8 @@ export async function confirmEmail(
     const [claim] = claimed;
     if (!claim) return false;
     await tx.user.update({ where: { id: claim.userId }, data: { confirmedAt: now } });
+    // The user's other links are spent too: they now lead to "already confirmed", never to a second use.
+    await tx.confirmationToken.updateMany({ where: { userId: claim.userId, usedAt: null }, data: { usedAt: now } });
     return true;
   });
   if (confirmed) return 'confirmed';

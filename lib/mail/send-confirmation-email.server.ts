@@ -1,10 +1,7 @@
 import 'server-only';
 import type { Database } from '../database.server.ts';
-import {
-  confirmationTokenLifetimeMs,
-  generateConfirmationToken,
-  hashConfirmationToken,
-} from '../confirmation/confirmation-token.server.ts';
+import { confirmationTokenLifetimeMs } from '../confirmation/confirmation-token.server.ts';
+import { issueConfirmationToken } from '../confirmation/issue-confirmation-token.server.ts';
 import type { ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
 import type { Mailer } from './mailer.server.ts';
@@ -43,7 +40,6 @@ export async function sendConfirmationEmail(
 }
 
 async function issueConfirmUrl(db: Database, appUrl: string, userId: string, expiresAt: Date): Promise<string> {
-  const token = generateConfirmationToken();
-  await db.confirmationToken.create({ data: { userId, tokenHash: hashConfirmationToken(token), expiresAt } });
+  const token = await issueConfirmationToken(db, userId, expiresAt);
   return `${appUrl}/confirm?token=${token}`;
 }

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../database.server.ts';
 import { createBoss, startBoss } from '../queue/boss.server.ts';
+import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
 import { createTestDatabase, runAdmin, type TestDatabase } from '../testing/test-database.ts';
 import { registerUser } from './register-user.server.ts';
@@ -9,15 +10,18 @@ import { registerUser } from './register-user.server.ts';
 let testDatabase: TestDatabase;
 let db: Database;
 let boss: PgBoss;
+let limits: RateLimits;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   db = createDatabase(testDatabase.url);
   boss = await startBoss(createBoss(testDatabase.url, 'web'));
+  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60 });
 });
 
 afterAll(async () => {
   await boss.stop({ graceful: false });
+  await limits.close();
   await db.$disconnect();
   await testDatabase.drop();
 });
@@ -29,7 +33,7 @@ async function jobsFor(userId: string) {
 
 describe('registerUser', () => {
   it('saves the user with a hashed password and queues one confirmation email', async () => {
-    await registerUser({ db, boss }, { email: 'new@example.com', password: 'correct horse' });
+    await registerUser({ db, boss, limits }, { email: 'new@example.com', password: 'correct horse' });
     const user = await db.user.findUniqueOrThrow({ where: { email: 'new@example.com' } });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(user.passwordHash).not.toContain('correct horse');
@@ -38,8 +42,11 @@ describe('registerUser', () => {
   });
 
   it('keeps one account per address and tells its owner instead', async () => {
-    await registerUser({ db, boss }, { email: 'twice@example.com', password: 'first password', name: 'First' });
-    await registerUser({ db, boss }, { email: 'twice@example.com', password: 'second password', name: 'Second' });
+    await registerUser({ db, boss, limits }, { email: 'twice@example.com', password: 'first password', name: 'First' });
+    await registerUser(
+      { db, boss, limits },
+      { email: 'twice@example.com', password: 'second password', name: 'Second' },
+    );
     const users = await db.user.findMany({ where: { email: 'twice@example.com' } });
     expect(users).toHaveLength(1);
     const [user] = users;
@@ -47,6 +54,21 @@ describe('registerUser', () => {
     expect(await jobsFor(user!.id)).toEqual([
       { userId: user!.id, kind: 'confirm' },
       { userId: user!.id, kind: 'already-registered' },
+    ]);
+  });
+
+  it('stops telling the owner of an address after five emails in an hour', async () => {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      await registerUser({ db, boss, limits }, { email: 'flooded@example.com', password: 'some password' });
+    }
+    const user = await db.user.findUniqueOrThrow({ where: { email: 'flooded@example.com' } });
+    // The first sign-up's confirmation counts as one of the five.
+    expect((await jobsFor(user.id)).map((job) => job.kind)).toEqual([
+      'confirm',
+      'already-registered',
+      'already-registered',
+      'already-registered',
+      'already-registered',
     ]);
   });
 
@@ -62,7 +84,7 @@ describe('registerUser', () => {
     const jobsBefore = await boss.findJobs(confirmationEmailQueue);
     try {
       await expect(
-        registerUser({ db, boss }, { email: 'doomed@example.com', password: 'correct horse' }),
+        registerUser({ db, boss, limits }, { email: 'doomed@example.com', password: 'correct horse' }),
       ).rejects.toThrow(/forced failure at commit/);
     } finally {
       await runAdmin(testDatabase.url, 'DROP TRIGGER fail_commit ON users; DROP FUNCTION fail_commit();');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { normalizeEmail, signupSchema } from './signup-schema.ts';
+import { signupSchema } from './signup-schema.ts';
 
 function fieldErrors(input: unknown) {
   const result = signupSchema.safeParse(input);
@@ -29,17 +29,62 @@ describe('signupSchema', () => {
     ]);
   });
 
-  it('bounds the password length', () => {
+  it('bounds the password length in characters, after NFKC normalisation', () => {
     expect(fieldErrors({ email: 'a@example.com', password: 'short' }).password).toEqual(['Use at least 8 characters.']);
     expect(fieldErrors({ email: 'a@example.com', password: 'x'.repeat(257) }).password).toEqual([
       'Use at most 256 characters.',
     ]);
-    expect(fieldErrors({ email: 'a@example.com', password: 'x'.repeat(256) }).password).toBeUndefined();
+    // Eight emoji are eight characters, though sixteen UTF-16 units.
+    expect(fieldErrors({ email: 'a@example.com', password: '🦊🐙🦉🐝🦔🐢🦎🐌' }).password).toBeUndefined();
+    // Full-width letters are their ASCII twins after NFKC, and the decomposed é is the composed one.
+    expect(signupSchema.parse({ email: 'a@example.com', password: 'ｃｏｒｒｅｃｔ horse' }).password).toBe(
+      'correct horse',
+    );
+    expect(signupSchema.parse({ email: 'a@example.com', password: 'cafe\u0301 zanzibar' }).password).toBe(
+      'caf\u00e9 zanzibar',
+    );
   });
 
-  it('rejects a file where text belongs', () => {
+  it('refuses the most common passwords, and says why', () => {
+    for (const password of ['password1', 'qwertyuiop', '12345678', 'iloveyou', 'P@ssw0rd!']) {
+      expect(fieldErrors({ email: 'a@example.com', password }).password, password).toHaveLength(1);
+    }
+    expect(fieldErrors({ email: 'a@example.com', password: 'password1' }).password).toEqual([
+      'This is one of the most common passwords. Choose something less predictable, like a few unrelated words.',
+    ]);
+  });
+
+  it("refuses a password built from the user's own address or name", () => {
+    const personal = "Don't build your password from your email address or name.";
+    expect(fieldErrors({ email: 'zanzibarian@example.com', password: 'zanzibarian' }).password).toEqual([personal]);
+    expect(
+      fieldErrors({ email: 'a@example.com', password: 'Quenthorpe1990', name: 'Mira Quenthorpe' }).password,
+    ).toEqual([personal]);
+  });
+
+  it('strips control and format characters from the name and bounds its length', () => {
+    expect(
+      signupSchema.parse({ email: 'a@example.com', password: 'long enough', name: 'Ada\r\nBcc: x\u202e\u0000 ' }).name,
+    ).toBe('Ada Bcc: x');
+    expect(fieldErrors({ email: 'a@example.com', password: 'long enough', name: 'é'.repeat(101) }).name).toEqual([
+      'Use at most 100 characters.',
+    ]);
+  });
+
+  it('refuses markup in the name', () => {
+    expect(
+      fieldErrors({ email: 'a@example.com', password: 'long enough', name: '<script>alert(1)</script>' }).name,
+    ).toEqual(['Leave out < and >.']);
+  });
+
+  it('rejects a file, a number or a list where text belongs', () => {
     const file = new File(['x'], 'x.txt');
     expect(fieldErrors({ email: file, password: 'long enough' }).email).toBeDefined();
+    expect(fieldErrors({ email: ['a@example.com'], password: 12345678, name: {} })).toEqual({
+      email: ['Enter your email address.'],
+      password: ['Choose a password.'],
+      name: ['Enter your name as text.'],
+    });
   });
 
   it('reports every bad field at once', () => {
@@ -48,11 +93,5 @@ describe('signupSchema', () => {
       'name',
       'password',
     ]);
-  });
-});
-
-describe('normalizeEmail', () => {
-  it('trims and lower-cases', () => {
-    expect(normalizeEmail('  MiXeD@Example.Org\t')).toBe('mixed@example.org');
   });
 });

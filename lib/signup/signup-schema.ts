@@ -1,34 +1,55 @@
 import { z } from 'zod';
+import { parseEmailAddress, type EmailProblem } from './email-address.ts';
+import { passwordMaxLength, passwordMinLength } from './password-rules.ts';
+import { passwordWeakness } from './password-strength.ts';
 
-export const passwordMinLength = 8;
-export const passwordMaxLength = 256;
+export const nameMaxLength = 100;
 
-/** Addresses are compared and stored trimmed and lower-cased, so one mailbox has one account. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+const emailMessages: Record<EmailProblem, string> = {
+  missing: 'Enter your email address.',
+  'too-long': 'That email address is too long.',
+  invalid: 'Enter a valid email address, like name@example.com.',
+};
 
-export const emailSchema = z
-  .string({ message: 'Enter your email address.' })
-  .trim()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
-  .pipe(z.email({ message: 'Enter a valid email address, like name@example.com.' }))
-  .transform(normalizeEmail);
-
-export const signupSchema = z.object({
-  email: emailSchema,
-  password: z
-    .string({ message: 'Choose a password.' })
-    .min(passwordMinLength, `Use at least ${passwordMinLength} characters.`)
-    .max(passwordMaxLength, `Use at most ${passwordMaxLength} characters.`),
-  name: z
-    .string()
-    .trim()
-    .max(100, 'Use at most 100 characters.')
-    .transform((name) => name || undefined)
-    .optional(),
+/** An address as typed, parsed into the one form it is stored and compared in (see parseEmailAddress). */
+export const emailSchema = z.string({ message: emailMessages.missing }).transform((raw, context) => {
+  const parsed = parseEmailAddress(raw);
+  if ('address' in parsed) return parsed.address;
+  context.addIssue({ code: 'custom', message: emailMessages[parsed.problem] });
+  return z.NEVER;
 });
+
+// NFKC, as NIST SP 800-63B asks: the same password typed on another keyboard or system (composed or
+// decomposed accents, full-width forms) is the same password. Lengths count characters, not UTF-16 units.
+const passwordSchema = z
+  .string({ message: 'Choose a password.' })
+  .transform((password) => password.normalize('NFKC'))
+  .refine((password) => [...password].length >= passwordMinLength, `Use at least ${passwordMinLength} characters.`)
+  .refine((password) => [...password].length <= passwordMaxLength, `Use at most ${passwordMaxLength} characters.`);
+
+// Control and format characters (line breaks, bidirectional overrides, zero-width marks) are never
+// part of a name and can disguise text in an email; angle brackets only ever mean markup.
+const invisibleCharacters = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+const nameSchema = z
+  .string({ message: 'Enter your name as text.' })
+  .transform((name) => name.normalize('NFC').replace(invisibleCharacters, ' ').replace(/\s+/g, ' ').trim())
+  .refine((name) => [...name].length <= nameMaxLength, `Use at most ${nameMaxLength} characters.`)
+  .refine((name) => !/[<>]/.test(name), 'Leave out < and >.')
+  .transform((name) => name || undefined)
+  .optional();
+
+export const signupSchema = z
+  .object({ email: emailSchema, password: passwordSchema, name: nameSchema })
+  // Runs once every field is otherwise valid: the estimate is the costliest check, and it needs the
+  // address and name to catch passwords built from them.
+  .superRefine(
+    ({ email, password, name }, context) => {
+      const weakness = passwordWeakness(password, [email, ...(name ? [name] : [])]);
+      if (weakness) context.addIssue({ code: 'custom', path: ['password'], message: weakness });
+    },
+    { when: (payload) => payload.issues.length === 0 },
+  );
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type SignupFields = z.input<typeof signupSchema>;

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
+import { ResendForm } from '../../resend/resend-form.tsx';
 import { signupEmailCookie } from '../signup-email-cookie.ts';
 
 export const metadata: Metadata = { title: 'Check your inbox' };
@@ -19,6 +20,7 @@ export default async function CheckInboxPage() {
         The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or{' '}
         <Link href="/resend">send a new link</Link>.
       </p>
+      <ResendForm toSignupAddress />
     </>
   );
 }

@@ -1,0 +1,44 @@
+import { confirmationLinkIn, expect, test } from './fixtures.ts';
+
+test('resending from "check your inbox" shows the cooldown, and only the newest link works', async ({
+  page,
+  email,
+  mailbox,
+}) => {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('kangaroo sunset 42');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  const [first] = await mailbox.waitForEmails(email, 1);
+
+  await page.getByRole('button', { name: 'Send a new link' }).click();
+  await expect(page.getByRole('status')).toContainText('a new link is on its way');
+  const cooldown = page.getByRole('button', { name: /^Send another link in \d+ s$/ });
+  await expect(cooldown).toBeDisabled();
+  const shown = Number(/\d+/.exec((await cooldown.textContent()) ?? '')?.[0]);
+  expect(shown).toBeGreaterThan(50);
+  await expect(cooldown).not.toHaveText(`Send another link in ${shown} s`);
+
+  const emails = await mailbox.waitForEmails(email, 2);
+  const second = emails.find((message) => message.id !== first!.id);
+  await page.goto(confirmationLinkIn(first!));
+  await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
+  await page.goto(confirmationLinkIn(second!));
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page.getByRole('heading', { name: 'Your email is confirmed' })).toBeVisible();
+});
+
+test('the resend page refuses a second request for one address within the cooldown', async ({ page, email }) => {
+  await page.goto('/resend');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send a new link' }).click();
+  await expect(page.getByRole('status')).toContainText('a new link is on its way');
+
+  // Another visit, as a new page would be: the server, not the button, enforces the wait.
+  await page.goto('/resend');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send a new link' }).click();
+  await expect(page.getByText(/You can ask for another in \d+ seconds\./)).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Send another link in \d+ s$/ })).toBeDisabled();
+});

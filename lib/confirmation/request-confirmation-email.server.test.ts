@@ -1,0 +1,56 @@
+import type { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../database.server.ts';
+import { createBoss, startBoss } from '../queue/boss.server.ts';
+import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
+import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { requestConfirmationEmail } from './request-confirmation-email.server.ts';
+
+let testDatabase: TestDatabase;
+let db: Database;
+let boss: PgBoss;
+let limits: RateLimits;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  db = createDatabase(testDatabase.url);
+  boss = await startBoss(createBoss(testDatabase.url, 'web'));
+  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60 });
+});
+
+afterAll(async () => {
+  await boss.stop({ graceful: false });
+  await limits.close();
+  await db.$disconnect();
+  await testDatabase.drop();
+});
+
+const request = (email: string, clientIp = '192.0.2.1') =>
+  requestConfirmationEmail({ db, boss, limits }, email, clientIp);
+
+describe('requestConfirmationEmail', () => {
+  it('queues an email only for an unconfirmed account, and answers the same for any address', async () => {
+    const pending = await db.user.create({ data: { email: 'pending@example.com', passwordHash: 'x' } });
+    const confirmed = await db.user.create({
+      data: { email: 'confirmed@example.com', passwordHash: 'x', confirmedAt: new Date() },
+    });
+
+    const answers = await Promise.all(
+      ['pending@example.com', 'confirmed@example.com', 'nobody@example.com'].map((email) => request(email)),
+    );
+    expect(answers).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
+    expect(await boss.findJobs(confirmationEmailQueue, { data: { userId: pending.id } })).toHaveLength(1);
+    expect(await boss.findJobs(confirmationEmailQueue, { data: { userId: confirmed.id } })).toHaveLength(0);
+  });
+
+  it('holds a cooldown per address, for known and unknown addresses alike, from any client', async () => {
+    await db.user.create({ data: { email: 'again@example.com', passwordHash: 'x' } });
+    for (const email of ['again@example.com', 'stranger@example.com']) {
+      expect(await request(email, '192.0.2.10')).toEqual({ allowed: true });
+      const second = await request(email, '192.0.2.11');
+      expect(second).toMatchObject({ allowed: false });
+      expect(!second.allowed && second.retryAfterSeconds).toBeGreaterThan(50);
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+
+export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+export type RateLimitSettings = {
+  /** Sign-up attempts from all clients together per minute: caps hashing and mail volume in a flood. */
+  signupsPerMinute: number;
+};
+
+// Per client address: generous, since a household, an office or a mobile carrier puts many people
+// behind one address. Per email address: a few emails an hour at most, whoever asks for them.
+const rules = {
+  signupPerIp: { points: 20, duration: 10 * 60 },
+  resendPerIp: { points: 5, duration: 60 * 60 },
+  resendCooldown: { points: 1, duration: 60 },
+  emailsPerAddress: { points: 5, duration: 60 * 60 },
+} as const;
+
+export const resendCooldownSeconds = rules.resendCooldown.duration;
+
+export type RateLimits = {
+  /** One sign-up attempt from this client, counted against its own and the global budget. */
+  signupAttempt(clientIp: string): Promise<RateLimitVerdict>;
+  /** One resend request from this client for this address: per-client limit, then the address's cooldown. */
+  resendAttempt(clientIp: string, email: string): Promise<RateLimitVerdict>;
+  /** One more email to this address; counted whether or not it has an account, so it reveals nothing. */
+  emailTo(email: string): Promise<RateLimitVerdict>;
+  close(): Promise<void>;
+};
+
+/**
+ * The limits, counted in PostgreSQL (table rate_limit.counters, see its migration) so that every
+ * web process shares them. Each check is one atomic upsert of a fixed-window counter.
+ */
+export function createRateLimits(databaseUrl: string, settings: RateLimitSettings): RateLimits {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'signup-rate-limits' });
+  // An idle client that loses its connection emits 'error'; unhandled, it would crash the process.
+  pool.on('error', (error) => console.error(`[rate-limit] ${error.message}`));
+  const limiter = (keyPrefix: string, rule: { points: number; duration: number }) =>
+    new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: 'pool',
+      schemaName: 'rate_limit',
+      tableName: 'counters',
+      tableCreated: true,
+      keyPrefix,
+      ...rule,
+    });
+
+  const signupPerIp = limiter('signup-ip', rules.signupPerIp);
+  const signupGlobal = limiter('signup-all', { points: settings.signupsPerMinute, duration: 60 });
+  const resendPerIp = limiter('resend-ip', rules.resendPerIp);
+  const resendCooldown = limiter('resend-address', rules.resendCooldown);
+  const emailsPerAddress = limiter('email-address', rules.emailsPerAddress);
+
+  return {
+    async signupAttempt(clientIp) {
+      const perIp = await consume(signupPerIp, clientIp);
+      return perIp.allowed ? consume(signupGlobal, 'all') : perIp;
+    },
+    async resendAttempt(clientIp, email) {
+      const perIp = await consume(resendPerIp, clientIp);
+      return perIp.allowed ? consume(resendCooldown, email) : perIp;
+    },
+    emailTo: (email) => consume(emailsPerAddress, email),
+    close: () => pool.end(),
+  };
+}
+
+async function consume(limiter: RateLimiterPostgres, key: string): Promise<RateLimitVerdict> {
+  try {
+    // Keys are digests: the table never holds an address or an IP, and stays within its 255 characters.
+    await limiter.consume(createHash('sha256').update(key).digest('base64url'));
+    return { allowed: true };
+  } catch (rejection) {
+    // The library rejects with its result when the limit is reached, and with an Error when the
+    // database fails; the latter is unexpected and goes up to the caller.
+    if (rejection instanceof RateLimiterRes) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+    throw rejection;
+  }
+}
