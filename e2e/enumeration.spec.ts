@@ -9,9 +9,10 @@ const perResponse = new Set(['date', 'etag', 'x-nextjs-stale-time', 'keep-alive'
 async function answer(response: APIResponse, address: string) {
   const blank = (text: string) =>
     text.replaceAll(address, '<address>').replaceAll(encodeURIComponent(address), '<address>');
+  // A cookie's Expires is computed from the clock, like Date.
   const headers = Object.entries(response.headers())
     .filter(([name]) => !perResponse.has(name))
-    .map(([name, value]) => [name, blank(value)]);
+    .map(([name, value]) => [name, blank(value).replace(/Expires=[^;]+/, 'Expires=<date>')]);
   return { status: response.status(), headers: Object.fromEntries(headers), body: blank(await response.text()) };
 }
 
