@@ -6,6 +6,8 @@ test('every page carries the security headers, and the sign-up journey breaks no
   page,
   email,
 }) => {
+  // Walks five pages and a sign-up: more than the default 30 s on a busy machine.
+  test.setTimeout(60_000);
   const violations: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
