@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const list = (item: z.ZodNumber) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((part) => Number(part.trim())))
+    .pipe(z.array(item).min(1));
+
+const count = z.number().int().min(1);
+
+// The defaults keep the whole bench under 10 minutes on a 2-core machine; shorter settings suit a
+// quick look while changing the bench itself (for example BENCH_DURATION_SECONDS=3 BENCH_BACKLOG=300).
+const optionsSchema = z
+  .object({
+    BENCH_SMTP_LATENCIES_MS: list(z.number().int().min(0).max(10_000)).default([0, 200, 1000]),
+    BENCH_CONCURRENCY: list(count.max(256)).default([1, 8]),
+    BENCH_DURATION_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+    BENCH_WORKER_COUNTS: list(count.max(16)).default([1, 2, 4]),
+    BENCH_BACKLOG: z.coerce.number().int().min(10).max(20_000).default(3000),
+    BENCH_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+    BENCH_BROWSER_SIGNUPS: z.coerce.number().int().min(0).max(50).default(6),
+    BENCH_PROFILE_SAMPLES: z.coerce.number().int().min(1).max(1000).default(40),
+    BENCH_OUTPUT_DIR: z.string().min(1).default('bench-results'),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  })
+  .transform((env) => ({
+    smtpLatenciesMs: env.BENCH_SMTP_LATENCIES_MS,
+    concurrency: env.BENCH_CONCURRENCY,
+    durationSeconds: env.BENCH_DURATION_SECONDS,
+    workerCounts: env.BENCH_WORKER_COUNTS,
+    backlog: env.BENCH_BACKLOG,
+    drainTimeoutSeconds: env.BENCH_DRAIN_TIMEOUT_SECONDS,
+    browserSignups: env.BENCH_BROWSER_SIGNUPS,
+    profileSamples: env.BENCH_PROFILE_SAMPLES,
+    outputDir: env.BENCH_OUTPUT_DIR,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+  }));
+
+export type BenchOptions = z.infer<typeof optionsSchema>;
+
+export function loadBenchOptions(env: Record<string, string | undefined> = process.env): BenchOptions {
+  const parsed = optionsSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid bench settings:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { loadBenchOptions } from './bench-options.ts';
+import { renderReport } from './bench-report.ts';
+import type { BenchResults, SignupMode, SignupRun } from './bench-results.ts';
+import { summarize } from './distribution.ts';
+import { renderLatencyChart } from './latency-chart.ts';
+import { evaluateTargets } from './targets.ts';
+
+const latency = (p50: number, p95: number) => ({ count: 100, p50, p95, p99: p95, mean: p50, max: p95 });
+
+function run(mode: SignupMode, smtpLatencyMs: number, connections: number, p95: number): SignupRun {
+  return {
+    mode,
+    smtpLatencyMs,
+    connections,
+    durationSeconds: 10,
+    created: 100,
+    otherStatus: 0,
+    errors: 0,
+    latencyMs: latency(p95 / 2, p95),
+    signupsPerSecond: 10,
+    webCpuMsPerSignup: 15,
+    undelivered: 0,
+    ...(mode === 'deferred' && smtpLatencyMs === 0 ? { responseToSmtpMs: latency(8, 12) } : {}),
+  };
+}
+
+const options = loadBenchOptions({ BENCH_SMTP_LATENCIES_MS: '0,1000', BENCH_CONCURRENCY: '1' });
+const measured: Omit<BenchResults, 'targets'> = {
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:05:00.000Z',
+  machine: { cores: 2, cpu: 'test', memoryBytes: 2 ** 34, node: 'v24.0.0', loadAverage: { atStart: [1], atEnd: [1] } },
+  options,
+  build: 'reused',
+  floor: { cores: 2, hashMs: latency(12, 14), hashOnAllCoresMs: latency(13, 15), transactionMs: latency(1, 2) },
+  signups: [
+    run('deferred', 0, 1, 19),
+    run('deferred', 1000, 1, 20),
+    run('in-request', 0, 1, 40),
+    run('in-request', 1000, 1, 1050),
+  ],
+  modes: [
+    { mode: 'deferred', webPeakRssBytes: 200 * 2 ** 20, workerPeakRssBytes: 160 * 2 ** 20 },
+    {
+      mode: 'in-request',
+      webPeakRssBytes: 210 * 2 ** 20,
+      browser: { smtpLatencyMs: 1000, submitToCheckInboxMs: summarize([1100, 1200]) },
+    },
+  ],
+  workers: [
+    {
+      workers: 4,
+      concurrencyPerWorker: 4,
+      backlog: 3000,
+      delivered: 3000,
+      drained: true,
+      drainSeconds: 10,
+      emailsPerSecond: 300,
+      steadyEmailsPerSecond: 310,
+      peakRssBytes: [140 * 2 ** 20],
+      workerCpuMsPerEmail: 3,
+    },
+  ],
+};
+
+describe('evaluateTargets', () => {
+  it('checks each target against its limit', () => {
+    const verdicts = Object.fromEntries(evaluateTargets(measured).map((target) => [target.target, target.met]));
+    expect(verdicts).toEqual({
+      'Deferred p95 at 1000 ms SMTP ÷ at 0 ms, 1 concurrent': true,
+      'Deferred p95 ÷ baseline p95 at 1000 ms SMTP, 1 concurrent': true,
+      'Deferred p95, 1 concurrent, ÷ (hash + transaction = 13.0 ms)': true,
+      'Deferred sign-ups/s, 1 concurrent, ÷ hash-bound limit (2 cores ÷ hash = 167/s)': false,
+      'Sign-up response → email accepted by SMTP, p95, 0 ms SMTP, 1 concurrent': true,
+      'Worker throughput, 4 workers × 4, 3000 queued': true,
+      'Peak RSS of the web process (next start), deferred, up to 1 concurrent': true,
+      'Peak RSS of a worker process (largest seen)': false,
+    });
+  });
+});
+
+describe('the report', () => {
+  it('says which targets were missed and by how much, and shows every run', () => {
+    const report = renderReport({ ...measured, targets: evaluateTargets(measured) }, 'chart.svg');
+    expect(report).toContain(
+      '| Peak RSS of a worker process (largest seen) | 160 MB | at most 150 MB | **no** (1.07× the target) |',
+    );
+    expect(report).toContain('| baseline (send in request) | 1000 ms | 1 | 525 ms | 1050 ms |');
+    expect(report).toContain('![Sign-up latency by SMTP latency and mode](chart.svg)');
+  });
+
+  it('draws one bar per run in a standalone SVG', () => {
+    const svg = renderLatencyChart(measured.signups);
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(4);
+    expect(svg).toContain('baseline: send in request, 1 concurrent, SMTP 1000 ms: p50 525 ms, p95 1050 ms');
+  });
+});

@@ -1,0 +1,188 @@
+import type { BenchResults, SignupMode } from './bench-results.ts';
+import { formatMs } from './latency-chart.ts';
+
+const megabyte = 1024 * 1024;
+const modeName: Record<SignupMode, string> = { deferred: 'deferred', 'in-request': 'baseline (send in request)' };
+
+/** The report people read: the targets first, then every measurement they rest on. */
+export function renderReport(results: BenchResults, chartFile: string): string {
+  const { machine, floor, options } = results;
+  const lines: string[] = [
+    '# Sign-up benchmark',
+    '',
+    `${results.startedAt} – ${results.finishedAt}; ${machine.cores} cores (${machine.cpu}), ` +
+      `${(machine.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Node ${machine.node}. ` +
+      `Load average at start ${formatLoad(machine.loadAverage.atStart)}, at end ${formatLoad(machine.loadAverage.atEnd)}: ` +
+      `a load above the core count means other work shared the CPU, inflating absolute times; the ratios hold better.`,
+    '',
+    `Command: \`npm run bench\`. Each load run lasted ${options.durationSeconds} s; every request signs up a new address through ` +
+      '`POST /api/users` on `next start`, driven by autocannon on loopback. The SMTP server is a local sink that waits the ' +
+      'given latency before accepting each message. "Baseline" is the design this app replaces: the web process sends the ' +
+      'email before answering (`SIGNUP_EMAIL_DELIVERY=in-request`, never the default).',
+    '',
+    '## Targets',
+    '',
+    table(
+      ['Target', 'Measured', 'Target', 'Met'],
+      results.targets.map((target) => [
+        target.target,
+        `${formatNumber(target.measured)} ${target.unit}`,
+        `${target.direction} ${formatNumber(target.limit)} ${target.unit}`,
+        target.met ? 'yes' : `**no** (${missedBy(target.measured, target.limit)})`,
+      ]),
+    ),
+    '',
+    '## Sign-up latency',
+    '',
+    `![Sign-up latency by SMTP latency and mode](${chartFile})`,
+    '',
+    table(
+      [
+        'Mode',
+        'SMTP latency',
+        'Concurrent',
+        'p50',
+        'p95',
+        'p99',
+        'Sign-ups/s',
+        'Non-201 / errors',
+        'Web CPU per sign-up',
+        'Response → SMTP p50 / p95',
+      ],
+      results.signups.map((run) => [
+        modeName[run.mode],
+        `${run.smtpLatencyMs} ms`,
+        String(run.connections),
+        ms(run.latencyMs?.p50),
+        ms(run.latencyMs?.p95),
+        ms(run.latencyMs?.p99),
+        run.signupsPerSecond.toFixed(1),
+        `${run.otherStatus} / ${run.errors}`,
+        ms(run.webCpuMsPerSignup),
+        run.responseToSmtpMs ? `${ms(run.responseToSmtpMs.p50)} / ${ms(run.responseToSmtpMs.p95)}` : '',
+      ]),
+    ),
+    '',
+    'Response → SMTP is measured where the SMTP server adds no latency; with latency, a single worker falls behind ' +
+      'a burst of sign-ups by design, and the bench drains the backlog at 0 ms latency before the next run. ' +
+      `Undelivered after draining: ${results.signups.reduce((sum, run) => sum + run.undelivered, 0)}.`,
+    '',
+    '## The floor: one hash and one transaction',
+    '',
+    table(
+      ['Step', 'p50', 'p95'],
+      [
+        ['argon2id hash (m = 19 MiB, t = 2, p = 1), alone', ms(floor.hashMs.p50), ms(floor.hashMs.p95)],
+        [
+          `the same, ${floor.cores} at once (one per core)`,
+          ms(floor.hashOnAllCoresMs.p50),
+          ms(floor.hashOnAllCoresMs.p95),
+        ],
+        ['user + job transaction', ms(floor.transactionMs.p50), ms(floor.transactionMs.p95)],
+      ],
+    ),
+    '',
+    floorComparison(results),
+    '',
+    '## Browser: submit to "Check your inbox"',
+    '',
+    table(
+      ['Mode', 'SMTP latency', 'Sign-ups', 'p50', 'max'],
+      results.modes.flatMap((mode) =>
+        mode.browser
+          ? [
+              [
+                modeName[mode.mode],
+                `${mode.browser.smtpLatencyMs} ms`,
+                String(mode.browser.submitToCheckInboxMs?.count ?? 0),
+                ms(mode.browser.submitToCheckInboxMs?.p50),
+                ms(mode.browser.submitToCheckInboxMs?.max),
+              ],
+            ]
+          : [],
+      ),
+    ),
+    '',
+    '## Worker throughput',
+    '',
+    `A backlog of confirmation emails for real accounts is committed in one insert while the workers idle; the sink adds no latency.`,
+    '',
+    table(
+      [
+        'Workers × concurrency',
+        'Backlog',
+        'Delivered',
+        'Drain',
+        'Emails/s',
+        'Steady emails/s',
+        'Worker CPU per email',
+        'Peak RSS per worker',
+      ],
+      results.workers.map((drain) => [
+        `${drain.workers} × ${drain.concurrencyPerWorker}`,
+        String(drain.backlog),
+        `${drain.delivered}${drain.drained ? '' : ' (time limit)'}`,
+        `${drain.drainSeconds.toFixed(1)} s`,
+        drain.emailsPerSecond.toFixed(1),
+        drain.steadyEmailsPerSecond.toFixed(1),
+        ms(drain.workerCpuMsPerEmail),
+        drain.peakRssBytes.map(mb).join(', '),
+      ]),
+    ),
+    '',
+    '## Memory',
+    '',
+    "Peak resident set (VmHWM) of each process over all of its mode's runs, the highest concurrency included.",
+    '',
+    table(
+      ['Mode', 'Web (next start)', 'Worker'],
+      results.modes.map((mode) => [
+        modeName[mode.mode],
+        mb(mode.webPeakRssBytes),
+        mode.workerPeakRssBytes === undefined ? '–' : mb(mode.workerPeakRssBytes),
+      ]),
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function floorComparison({ floor, signups, options }: BenchResults): string {
+  const floorMs = floor.hashMs.p50 + floor.transactionMs.p50;
+  const lowLoad = Math.min(...options.concurrency);
+  const quiet = signups.find(
+    (run) => run.mode === 'deferred' && run.smtpLatencyMs === 0 && run.connections === lowLoad,
+  );
+  if (!quiet?.latencyMs) return '';
+  const rest = quiet.latencyMs.p50 - floorMs;
+  return (
+    `Deferred sign-up at ${lowLoad} concurrent: p50 ${ms(quiet.latencyMs.p50)}, p95 ${ms(quiet.latencyMs.p95)}, ` +
+    `${formatNumber(quiet.latencyMs.p50 / floorMs)}× (p50) and ${formatNumber(quiet.latencyMs.p95 / floorMs)}× (p95) the floor of ` +
+    `${ms(floorMs)}. The remaining ${ms(rest)} at p50 is HTTP, Next.js routing, JSON and validation, and waiting for a CPU; ` +
+    `the web process spends ${ms(quiet.webCpuMsPerSignup)} of CPU per sign-up, the hash included.`
+  );
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined || Number.isNaN(value) ? '–' : `${formatMs(value)} ms`;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / megabyte).toFixed(0)} MB`;
+}
+
+function formatNumber(value: number): string {
+  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function missedBy(measured: number, limit: number): string {
+  return `${formatNumber(measured / limit)}× the target`;
+}
+
+function formatLoad(load: number[]): string {
+  return load.map((value) => value.toFixed(1)).join(' / ');
+}

@@ -1,0 +1,62 @@
+import type { BenchOptions } from './bench-options.ts';
+import type { Distribution } from './distribution.ts';
+import type { SignupFloor } from './sign-up-floor.ts';
+import type { WorkerThroughput } from './worker-throughput.ts';
+
+export type SignupMode = 'deferred' | 'in-request';
+
+/** One load run against POST /api/users. */
+export type SignupRun = {
+  mode: SignupMode;
+  smtpLatencyMs: number;
+  connections: number;
+  durationSeconds: number;
+  created: number;
+  otherStatus: number;
+  errors: number;
+  latencyMs: Distribution | undefined;
+  signupsPerSecond: number;
+  /** CPU time of the web process per sign-up: what one sign-up costs besides waiting. */
+  webCpuMsPerSignup: number;
+  /** Deferred mode with no SMTP latency: from a 201 to its email accepted by the SMTP server. */
+  responseToSmtpMs?: Distribution;
+  /** Emails of the run's sign-ups still not delivered when the bench stopped waiting. */
+  undelivered: number;
+};
+
+/** What each mode's processes peaked at over all of its runs, and what a browser saw. */
+export type ModeSummary = {
+  mode: SignupMode;
+  webPeakRssBytes: number;
+  /** The one worker process serving the sign-ups (deferred mode only). */
+  workerPeakRssBytes?: number;
+  browser?: { smtpLatencyMs: number; submitToCheckInboxMs: Distribution | undefined };
+};
+
+export type TargetResult = {
+  target: string;
+  measured: number;
+  unit: string;
+  limit: number;
+  direction: 'at most' | 'at least';
+  met: boolean;
+};
+
+export type BenchResults = {
+  startedAt: string;
+  finishedAt: string;
+  machine: {
+    cores: number;
+    cpu: string;
+    memoryBytes: number;
+    node: string;
+    loadAverage: { atStart: number[]; atEnd: number[] };
+  };
+  options: BenchOptions;
+  build: 'reused' | 'built';
+  floor: SignupFloor;
+  signups: SignupRun[];
+  modes: ModeSummary[];
+  workers: WorkerThroughput[];
+  targets: TargetResult[];
+};

@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+// What `next build` compiles: a build older than any of these would measure other code.
+const sources = ['app', 'lib', 'public', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json'];
+
+/** Runs `next build` unless `.next` holds a build newer than every source file. */
+export async function ensureBuild(root: string): Promise<'reused' | 'built'> {
+  const builtAt = await modifiedAt(path.join(root, '.next/BUILD_ID'));
+  if (builtAt !== undefined && (await newestSource(root)) < builtAt) return 'reused';
+  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/.bin/next'), 'build'], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return 'built';
+}
+
+async function newestSource(root: string): Promise<number> {
+  let newest = 0;
+  for (const source of sources) {
+    const top = path.join(root, source);
+    const entries = await readdir(top, { recursive: true, withFileTypes: true }).catch(() => undefined);
+    const files = entries
+      ? entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name))
+      : [top];
+    for (const file of files) newest = Math.max(newest, (await modifiedAt(file)) ?? 0);
+  }
+  return newest;
+}
+
+function modifiedAt(file: string): Promise<number | undefined> {
+  return stat(file).then(
+    (stats) => stats.mtimeMs,
+    () => undefined,
+  );
+}

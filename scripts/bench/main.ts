@@ -1,0 +1,273 @@
+// `npm run bench`: the deferred sign-up measured against the baseline that sends the email in the
+// request, on a stack of its own (embedded PostgreSQL, `next start`, workers, an SMTP sink with latency).
+// Writes results.json, report.md and a chart to BENCH_OUTPUT_DIR (bench-results/ by default).
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { createDatabase } from '../../lib/database.server.ts';
+import { createBoss, startBoss } from '../../lib/queue/boss.server.ts';
+import { confirmationEmailQueue } from '../../lib/queue/confirmation-email-job.ts';
+import type { Services } from '../../lib/services.server.ts';
+import { startEmbeddedDatabase } from '../local-stack/embedded-database.ts';
+import { labelledLog } from '../local-stack/labelled-output.ts';
+import { findFreePort } from '../local-stack/ports.ts';
+import { startWeb, startWorkers } from './app-processes.ts';
+import { loadBenchOptions, type BenchOptions } from './bench-options.ts';
+import { renderReport } from './bench-report.ts';
+import type { BenchResults, ModeSummary, SignupMode, SignupRun } from './bench-results.ts';
+import { measureBrowserSignups } from './browser-timing.ts';
+import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.ts';
+import { summarize } from './distribution.ts';
+import { ensureBuild } from './ensure-build.ts';
+import { renderLatencyChart } from './latency-chart.ts';
+import { measureSignupFloor } from './sign-up-floor.ts';
+import { runSignupLoad } from './sign-up-load.ts';
+import { evaluateTargets } from './targets.ts';
+import { measureWorkerThroughput, type WorkerThroughput } from './worker-throughput.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const chartFile = 'latency-by-smtp-latency.svg';
+const log = labelledLog('bench');
+
+type Stack = {
+  options: BenchOptions;
+  services: Services;
+  sink: DelayedSmtpSink;
+  appUrl: string;
+  appPort: number;
+  env: NodeJS.ProcessEnv;
+  outputDir: string;
+};
+
+const options = loadBenchOptions();
+const outputDir = path.resolve(root, options.outputDir);
+await rm(path.join(outputDir, 'logs'), { recursive: true, force: true });
+await mkdir(path.join(outputDir, 'logs'), { recursive: true });
+const startedAt = new Date();
+const loadAtStart = loadavg();
+const benchStart = performance.now();
+
+log('Checking the build of the app…');
+const build = await ensureBuild(root);
+log(build === 'built' ? 'Built the app (next build).' : 'The existing build is up to date.');
+
+const databaseLog = createWriteStream(path.join(outputDir, 'logs/postgres.log'));
+const database = await startEmbeddedDatabase({
+  dataDir: await mkdtemp(path.join(tmpdir(), 'signup-bench-pg-')),
+  port: await findFreePort(),
+  persistent: false,
+  onLog: (message) => databaseLog.write(message),
+});
+try {
+  await database.ensureDatabase('signup');
+  const databaseUrl = database.urlFor('signup');
+  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/.bin/prisma'), 'migrate', 'deploy'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  const sink = await startDelayedSmtpSink();
+  const db = createDatabase(databaseUrl);
+  const boss = await startBoss(createBoss(databaseUrl, 'web'));
+  const appPort = await findFreePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const stack: Stack = {
+    options,
+    services: { db, boss },
+    sink,
+    appUrl,
+    appPort,
+    outputDir,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      SMTP_URL: sink.url,
+      APP_URL: appUrl,
+      WORKER_CONCURRENCY: String(options.workerConcurrency),
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  };
+
+  try {
+    log('Profiling the floor: the password hash and the sign-up transaction…');
+    const floor = await measureSignupFloor(stack.services, options.profileSamples);
+    log(
+      `hash p50 ${floor.hashMs.p50.toFixed(1)} ms (${floor.cores} at once: ${floor.hashOnAllCoresMs.p50.toFixed(1)} ms), ` +
+        `transaction p50 ${floor.transactionMs.p50.toFixed(2)} ms`,
+    );
+
+    const signups: SignupRun[] = [];
+    const modes: ModeSummary[] = [];
+    for (const mode of ['deferred', 'in-request'] as const) {
+      const measured = await measureMode(stack, mode);
+      signups.push(...measured.runs);
+      modes.push(measured.summary);
+    }
+    const workers: WorkerThroughput[] = [];
+    for (const count of options.workerCounts) workers.push(await measureWorkers(stack, count));
+
+    const measuredResults: Omit<BenchResults, 'targets'> = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: {
+        cores: floor.cores,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        memoryBytes: totalmem(),
+        node: process.version,
+        loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
+      },
+      options,
+      build,
+      floor,
+      signups,
+      modes,
+      workers,
+    };
+    const results: BenchResults = { ...measuredResults, targets: evaluateTargets(measuredResults) };
+    await writeFile(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(path.join(outputDir, chartFile), renderLatencyChart(results.signups));
+    await writeFile(path.join(outputDir, 'report.md'), renderReport(results, chartFile));
+
+    for (const target of results.targets) {
+      log(`${target.met ? 'met   ' : 'MISSED'} ${target.target}: ${target.measured.toFixed(2)} ${target.unit}`);
+    }
+    log(
+      `Done in ${((performance.now() - benchStart) / 1000).toFixed(0)} s. ` +
+        `Report: ${path.relative(process.cwd(), path.join(outputDir, 'report.md'))}`,
+    );
+  } finally {
+    await boss.stop({ graceful: false });
+    await db.$disconnect();
+    await sink.stop();
+  }
+} finally {
+  await database.stop();
+}
+
+/** One mode's web process (and worker), every SMTP latency and concurrency, then a browser. */
+async function measureMode(stack: Stack, mode: SignupMode): Promise<{ runs: SignupRun[]; summary: ModeSummary }> {
+  const { options, sink, appUrl } = stack;
+  const logDir = path.join(stack.outputDir, 'logs', mode);
+  await mkdir(logDir, { recursive: true });
+  const processOptions = { root, env: { ...stack.env, SIGNUP_EMAIL_DELIVERY: mode }, logDir };
+  // The baseline sends from the web process; its queue stays empty, so it runs no worker.
+  const [worker] = mode === 'deferred' ? await startWorkers(1, processOptions) : [];
+  const web = await startWeb(stack.appPort, processOptions);
+  const runs: SignupRun[] = [];
+  try {
+    // Not measured: the first requests load code, open pools and let the JIT compile the hot path.
+    sink.setLatency(0);
+    const warmUp = await runSignupLoad({
+      appUrl,
+      connections: Math.max(...options.concurrency),
+      durationSeconds: 2,
+      tag: `${mode}-warm-up`,
+    });
+    await deliverOrDiscard(stack, warmUp.sent);
+
+    for (const smtpLatencyMs of options.smtpLatenciesMs) {
+      for (const connections of options.concurrency) {
+        log(`${mode}: SMTP latency ${smtpLatencyMs} ms, ${connections} concurrent, ${options.durationSeconds} s…`);
+        sink.setLatency(smtpLatencyMs);
+        const cpuBefore = (await web.stats()).cpuMs;
+        const load = await runSignupLoad({
+          appUrl,
+          connections,
+          durationSeconds: options.durationSeconds,
+          tag: `${mode}-${smtpLatencyMs}-${connections}`,
+        });
+        const cpuMs = (await web.stats()).cpuMs - cpuBefore;
+        sink.setLatency(0);
+        const { createdAt, sent, ...counts } = load;
+        const run: SignupRun = {
+          mode,
+          smtpLatencyMs,
+          ...counts,
+          webCpuMsPerSignup: cpuMs / Math.max(1, load.created),
+          undelivered: await deliverOrDiscard(stack, sent),
+        };
+        if (mode === 'deferred' && smtpLatencyMs === 0) {
+          const delays = [...createdAt].flatMap(([email, answeredAt]) => {
+            const acceptedAt = sink.acceptedAt.get(email);
+            return acceptedAt === undefined ? [] : [acceptedAt - answeredAt];
+          });
+          run.responseToSmtpMs = summarize(delays);
+        }
+        log(
+          `  p50 ${run.latencyMs?.p50.toFixed(1)} ms, p95 ${run.latencyMs?.p95.toFixed(1)} ms, ` +
+            `${run.signupsPerSecond.toFixed(1)} sign-ups/s` +
+            (run.responseToSmtpMs ? `, response → SMTP p95 ${run.responseToSmtpMs.p95.toFixed(1)} ms` : ''),
+        );
+        runs.push(run);
+      }
+    }
+
+    const browser = options.browserSignups > 0 ? await measureBrowser(stack, mode, logDir) : undefined;
+    const webStats = await web.stats();
+    const workerStats = await worker?.stats();
+    return {
+      runs,
+      summary: { mode, webPeakRssBytes: webStats.peakRssBytes, workerPeakRssBytes: workerStats?.peakRssBytes, browser },
+    };
+  } finally {
+    await web.stop();
+    await worker?.stop();
+  }
+}
+
+/** Browser sign-ups at the slowest SMTP latency, where the two modes differ most. */
+async function measureBrowser(stack: Stack, mode: SignupMode, logDir: string) {
+  const { sink, options } = stack;
+  const smtpLatencyMs = Math.max(...options.smtpLatenciesMs);
+  log(`${mode}: ${options.browserSignups} sign-ups in Chromium at SMTP latency ${smtpLatencyMs} ms…`);
+  sink.setLatency(smtpLatencyMs);
+  const acceptedBefore = sink.acceptedCount;
+  const submitToCheckInboxMs = await measureBrowserSignups({
+    root,
+    appUrl: stack.appUrl,
+    signups: options.browserSignups,
+    logFile: path.join(logDir, 'browser.log'),
+    resultFile: path.join(logDir, 'browser-result.json'),
+  });
+  // Their emails go out before the next measurement starts.
+  await sink.waitForCount(acceptedBefore + options.browserSignups, options.drainTimeoutSeconds * 1000);
+  sink.setLatency(0);
+  log(`  p50 ${submitToCheckInboxMs?.p50.toFixed(0)} ms, max ${submitToCheckInboxMs?.max.toFixed(0)} ms`);
+  return { smtpLatencyMs, submitToCheckInboxMs };
+}
+
+/**
+ * Waits for the emails of a run's sign-ups to reach the sink, so that neither sign-ups still in the
+ * server nor a worker's backlog load the next run; what is still queued at the time limit is deleted.
+ * Returns how many never arrived.
+ */
+async function deliverOrDiscard({ sink, services, options }: Stack, recipients: string[]): Promise<number> {
+  const missing = await sink.waitForRecipients(recipients, options.drainTimeoutSeconds * 1000);
+  if (missing > 0) await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+  return missing;
+}
+
+async function measureWorkers(stack: Stack, count: number): Promise<WorkerThroughput> {
+  const { options } = stack;
+  log(`${count} worker(s) × ${options.workerConcurrency}: draining ${options.backlog} queued emails…`);
+  const logDir = path.join(stack.outputDir, 'logs', `workers-${count}`);
+  await mkdir(logDir, { recursive: true });
+  stack.sink.setLatency(0);
+  const drain = await measureWorkerThroughput({
+    services: stack.services,
+    sink: stack.sink,
+    startWorkers: (workers) => startWorkers(workers, { root, env: stack.env, logDir }),
+    workers: count,
+    concurrencyPerWorker: options.workerConcurrency,
+    backlog: options.backlog,
+    timeoutSeconds: options.drainTimeoutSeconds,
+    tag: `drain-${count}`,
+  });
+  log(
+    `  ${drain.delivered}/${drain.backlog} in ${drain.drainSeconds.toFixed(1)} s: ${drain.emailsPerSecond.toFixed(1)} emails/s`,
+  );
+  return drain;
+}

@@ -1,0 +1,59 @@
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { confirmationEmailQueue } from '../../lib/queue/confirmation-email-job.ts';
+import type { Services } from '../../lib/services.server.ts';
+import { hashPassword } from '../../lib/signup/password.server.ts';
+import { saveUserAndQueueEmail } from '../../lib/signup/register-user.server.ts';
+import { summarize, type Distribution } from './distribution.ts';
+
+export type SignupFloor = {
+  cores: number;
+  /** One argon2id hash at the app's parameters, nothing else running in this process. */
+  hashMs: Distribution;
+  /** Each hash while as many run at once as there are cores: what a loaded server sees at best. */
+  hashOnAllCoresMs: Distribution;
+  /** The sign-up's transaction (insert the user, enqueue the job, commit), without the hash. */
+  transactionMs: Distribution;
+};
+
+/**
+ * Profiles the two things a deferred sign-up cannot avoid, with the app's own code: what is left of a
+ * sign-up's latency above their sum is the web framework, HTTP and waiting for the CPU.
+ */
+export async function measureSignupFloor(services: Services, samples: number): Promise<SignupFloor> {
+  const cores = availableParallelism();
+  const password = 'bench password 1234';
+  await timeEach(3, () => hashPassword(password)); // JIT and the thread pool warm up.
+  const hashMs = await timeEach(samples, () => hashPassword(password));
+  const hashOnAllCoresMs = (
+    await Promise.all(Array.from({ length: cores }, () => timeEach(samples, () => hashPassword(password))))
+  ).flat();
+
+  const passwordHash = await hashPassword(password);
+  let count = 0;
+  const saveNext = () => {
+    count += 1;
+    return saveUserAndQueueEmail(services, { email: `floor-${count}@bench.example`, password }, passwordHash);
+  };
+  await timeEach(10, saveNext);
+  const transactionMs = await timeEach(samples * 5, saveNext);
+  // No worker runs yet; the emails of these made-up users must not be sent into later measurements.
+  await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+
+  return {
+    cores,
+    hashMs: summarize(hashMs)!,
+    hashOnAllCoresMs: summarize(hashOnAllCoresMs)!,
+    transactionMs: summarize(transactionMs)!,
+  };
+}
+
+async function timeEach(times: number, action: () => Promise<unknown>): Promise<number[]> {
+  const durations: number[] = [];
+  for (let run = 0; run < times; run += 1) {
+    const startedAt = performance.now();
+    await action();
+    durations.push(performance.now() - startedAt);
+  }
+  return durations;
+}

@@ -1,0 +1,116 @@
+import type { BenchResults, SignupMode, SignupRun, TargetResult } from './bench-results.ts';
+
+const megabyte = 1024 * 1024;
+
+/**
+ * The issue's targets, checked against what was measured. Latency targets compare runs of the same
+ * bench with each other, so they hold as ratios even on a machine that is busy with other work.
+ */
+export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
+  const { signups, floor, options } = results;
+  const slowest = Math.max(...options.smtpLatenciesMs);
+  const lowLoad = Math.min(...options.concurrency);
+  const highLoad = Math.max(...options.concurrency);
+  const run = (mode: SignupMode, smtpLatencyMs: number, connections: number): SignupRun | undefined =>
+    signups.find(
+      (candidate) =>
+        candidate.mode === mode && candidate.smtpLatencyMs === smtpLatencyMs && candidate.connections === connections,
+    );
+  const targets: TargetResult[] = [];
+  const add = (target: Omit<TargetResult, 'met'>) =>
+    targets.push({
+      ...target,
+      met: target.direction === 'at most' ? target.measured <= target.limit : target.measured >= target.limit,
+    });
+
+  for (const connections of options.concurrency) {
+    const fast = run('deferred', 0, connections)?.latencyMs?.p95;
+    const slow = run('deferred', slowest, connections)?.latencyMs?.p95;
+    const baseline = run('in-request', slowest, connections)?.latencyMs?.p95;
+    if (fast !== undefined && slow !== undefined && slowest > 0) {
+      add({
+        target: `Deferred p95 at ${slowest} ms SMTP ÷ at 0 ms, ${connections} concurrent`,
+        measured: slow / fast,
+        unit: '×',
+        limit: 1.1,
+        direction: 'at most',
+      });
+    }
+    if (slow !== undefined && baseline !== undefined && slowest > 0) {
+      add({
+        target: `Deferred p95 ÷ baseline p95 at ${slowest} ms SMTP, ${connections} concurrent`,
+        measured: slow / baseline,
+        unit: '×',
+        limit: 0.1,
+        direction: 'at most',
+      });
+    }
+  }
+
+  const floorMs = floor.hashMs.p50 + floor.transactionMs.p50;
+  const quiet = run('deferred', 0, lowLoad);
+  if (quiet?.latencyMs) {
+    add({
+      target: `Deferred p95, ${lowLoad} concurrent, ÷ (hash + transaction = ${floorMs.toFixed(1)} ms)`,
+      measured: quiet.latencyMs.p95 / floorMs,
+      unit: '×',
+      limit: 1.5,
+      direction: 'at most',
+    });
+  }
+  const busy = run('deferred', 0, highLoad);
+  if (busy) {
+    const hashBound = floor.cores / (floor.hashMs.p50 / 1000);
+    add({
+      target: `Deferred sign-ups/s, ${highLoad} concurrent, ÷ hash-bound limit (${floor.cores} cores ÷ hash = ${hashBound.toFixed(0)}/s)`,
+      measured: busy.signupsPerSecond / hashBound,
+      unit: '×',
+      limit: 0.8,
+      direction: 'at least',
+    });
+  }
+  const delivery = quiet?.responseToSmtpMs?.p95;
+  if (delivery !== undefined) {
+    add({
+      target: `Sign-up response → email accepted by SMTP, p95, 0 ms SMTP, ${lowLoad} concurrent`,
+      measured: delivery,
+      unit: 'ms',
+      limit: 50,
+      direction: 'at most',
+    });
+  }
+  const mostWorkers = results.workers.toSorted((a, b) => b.workers - a.workers)[0];
+  if (mostWorkers) {
+    add({
+      target: `Worker throughput, ${mostWorkers.workers} workers × ${mostWorkers.concurrencyPerWorker}, ${mostWorkers.backlog} queued`,
+      measured: mostWorkers.emailsPerSecond,
+      unit: 'emails/s',
+      limit: 300,
+      direction: 'at least',
+    });
+  }
+  const deferred = results.modes.find((mode) => mode.mode === 'deferred');
+  if (deferred) {
+    add({
+      target: `Peak RSS of the web process (next start), deferred, up to ${highLoad} concurrent`,
+      measured: deferred.webPeakRssBytes / megabyte,
+      unit: 'MB',
+      limit: 250,
+      direction: 'at most',
+    });
+  }
+  const workerPeaks = [
+    ...(deferred?.workerPeakRssBytes === undefined ? [] : [deferred.workerPeakRssBytes]),
+    ...results.workers.flatMap((drain) => drain.peakRssBytes),
+  ];
+  if (workerPeaks.length > 0) {
+    add({
+      target: 'Peak RSS of a worker process (largest seen)',
+      measured: Math.max(...workerPeaks) / megabyte,
+      unit: 'MB',
+      limit: 150,
+      direction: 'at most',
+    });
+  }
+  return targets;
+}

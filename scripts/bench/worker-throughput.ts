@@ -1,0 +1,104 @@
+import { performance } from 'node:perf_hooks';
+import { confirmationEmailQueue, type ConfirmationEmailJob } from '../../lib/queue/confirmation-email-job.ts';
+import type { Services } from '../../lib/services.server.ts';
+import { hashPassword } from '../../lib/signup/password.server.ts';
+import type { AppProcess } from './app-processes.ts';
+import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
+
+export type WorkerThroughput = {
+  workers: number;
+  concurrencyPerWorker: number;
+  backlog: number;
+  delivered: number;
+  /** False when the time limit ended the drain first. */
+  drained: boolean;
+  /** From the backlog's commit to the last email accepted (or the time limit). */
+  drainSeconds: number;
+  /** delivered / drainSeconds. */
+  emailsPerSecond: number;
+  /** Between the first and the last email accepted: the rate once every worker is busy. */
+  steadyEmailsPerSecond: number;
+  /** Per worker process. */
+  peakRssBytes: number[];
+  workerCpuMsPerEmail: number;
+};
+
+type DrainOptions = {
+  services: Services;
+  sink: DelayedSmtpSink;
+  startWorkers(count: number): Promise<AppProcess[]>;
+  workers: number;
+  concurrencyPerWorker: number;
+  backlog: number;
+  timeoutSeconds: number;
+  tag: string;
+};
+
+/**
+ * Starts `workers` worker processes, commits a backlog of confirmation emails for real users in one go,
+ * and times how fast they reach the SMTP sink. Whatever is left at the time limit is deleted.
+ */
+export async function measureWorkerThroughput(options: DrainOptions): Promise<WorkerThroughput> {
+  const { services, sink, workers, backlog } = options;
+  const recipients = await createUsers(services, backlog, options.tag);
+  const processes = await options.startWorkers(workers);
+  const cpuBefore = await Promise.all(processes.map((worker) => worker.stats()));
+
+  const enqueuedAt = await enqueue(
+    services,
+    recipients.map(({ id }) => id),
+  );
+  const missing = await sink.waitForRecipients(
+    recipients.map(({ email }) => email),
+    options.timeoutSeconds * 1000,
+  );
+  const arrivals = recipients
+    .map(({ email }) => sink.acceptedAt.get(email))
+    .filter((at) => at !== undefined)
+    .sort((a, b) => a - b);
+  const finishedAt = missing === 0 ? (arrivals.at(-1) ?? performance.now()) : performance.now();
+
+  const statsAfter = await Promise.all(processes.map((worker) => worker.stats()));
+  await Promise.all(processes.map((worker) => worker.stop()));
+  await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+
+  const delivered = arrivals.length;
+  const drainSeconds = (finishedAt - enqueuedAt) / 1000;
+  const first = arrivals[0] ?? finishedAt;
+  const last = arrivals.at(-1) ?? finishedAt;
+  const cpuMs = statsAfter.reduce((sum, stats, index) => sum + stats.cpuMs - (cpuBefore[index]?.cpuMs ?? 0), 0);
+  return {
+    workers,
+    concurrencyPerWorker: options.concurrencyPerWorker,
+    backlog,
+    delivered,
+    drained: missing === 0,
+    drainSeconds,
+    emailsPerSecond: delivered / drainSeconds,
+    steadyEmailsPerSecond: delivered > 1 ? ((delivered - 1) * 1000) / (last - first) : 0,
+    peakRssBytes: statsAfter.map((stats) => stats.peakRssBytes),
+    workerCpuMsPerEmail: delivered > 0 ? cpuMs / delivered : Number.NaN,
+  };
+}
+
+/** Real, unconfirmed accounts for the worker to read; one hash for all of them, as none signs in. */
+async function createUsers({ db }: Services, count: number, tag: string) {
+  const passwordHash = await hashPassword('bench password 1234');
+  const users: { id: string; email: string }[] = [];
+  // Bounded batches keep each statement well under PostgreSQL's limit of 65,535 parameters.
+  for (let start = 0; start < count; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, count - start) }, (_, index) => ({
+      email: `${tag}-${start + index + 1}@bench.example`,
+      passwordHash,
+    }));
+    users.push(...(await db.user.createManyAndReturn({ data: batch, select: { id: true, email: true } })));
+  }
+  return users;
+}
+
+/** One insert, so the whole backlog is there at once; NOTIFY wakes the workers on its commit. */
+async function enqueue({ boss }: Services, userIds: string[]): Promise<number> {
+  const jobs = userIds.map((userId) => ({ data: { userId, kind: 'confirm' } satisfies ConfirmationEmailJob }));
+  await boss.insert(confirmationEmailQueue, jobs);
+  return performance.now();
+}
