@@ -48,6 +48,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
         'Non-201 / errors',
         'Web CPU per sign-up',
         'Response → SMTP p50 / p95',
+        'Load',
       ],
       results.signups.map((run) => [
         modeName[run.mode],
@@ -60,12 +61,15 @@ export function renderReport(results: BenchResults, chartFile: string): string {
         `${run.otherStatus} / ${run.errors}`,
         ms(run.webCpuMsPerSignup),
         run.responseToSmtpMs ? `${ms(run.responseToSmtpMs.p50)} / ${ms(run.responseToSmtpMs.p95)}` : '',
+        run.loadAverage.toFixed(1),
       ]),
     ),
     '',
     'Response → SMTP is measured where the SMTP server adds no latency; with latency, a single worker falls behind ' +
       'a burst of sign-ups by design, and the bench drains the backlog at 0 ms latency before the next run. ' +
       `Undelivered after draining: ${results.signups.reduce((sum, run) => sum + run.undelivered, 0)}.`,
+    '',
+    `Load: the machine's 1-minute load average after the run; with ${results.machine.cores} cores, anything above ${results.machine.cores} means other processes competed for the CPU.`,
     '',
     '## The floor: one hash and one transaction',
     '',
@@ -117,6 +121,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
         'Steady emails/s',
         'Worker CPU per email',
         'Peak RSS per worker',
+        'Load',
       ],
       results.workers.map((drain) => [
         `${drain.workers} × ${drain.concurrencyPerWorker}`,
@@ -127,6 +132,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
         drain.steadyEmailsPerSecond.toFixed(1),
         ms(drain.workerCpuMsPerEmail),
         drain.peakRssBytes.map(mb).join(', '),
+        drain.loadAverage.toFixed(1),
       ]),
     ),
     '',
@@ -155,11 +161,14 @@ function floorComparison({ floor, signups, options }: BenchResults): string {
   );
   if (!quiet?.latencyMs) return '';
   const rest = quiet.latencyMs.p50 - floorMs;
+  const above =
+    rest > 0
+      ? `The remaining ${ms(rest)} at p50 is HTTP, Next.js routing, JSON, validation and the database client, and waiting for a CPU.`
+      : 'The floor was timed while the machine was busier than during this run (see the load averages), so it overstates the floor.';
   return (
     `Deferred sign-up at ${lowLoad} concurrent: p50 ${ms(quiet.latencyMs.p50)}, p95 ${ms(quiet.latencyMs.p95)}, ` +
     `${formatNumber(quiet.latencyMs.p50 / floorMs)}× (p50) and ${formatNumber(quiet.latencyMs.p95 / floorMs)}× (p95) the floor of ` +
-    `${ms(floorMs)}. The remaining ${ms(rest)} at p50 is HTTP, Next.js routing, JSON and validation, and waiting for a CPU; ` +
-    `the web process spends ${ms(quiet.webCpuMsPerSignup)} of CPU per sign-up, the hash included.`
+    `${ms(floorMs)}. ${above} The web process spends ${ms(quiet.webCpuMsPerSignup)} of CPU per sign-up, the hash included.`
   );
 }
 

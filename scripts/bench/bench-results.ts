@@ -22,6 +22,8 @@ export type SignupRun = {
   responseToSmtpMs?: Distribution;
   /** Emails of the run's sign-ups still not delivered when the bench stopped waiting. */
   undelivered: number;
+  /** The machine's 1-minute load average at the end of the run: above the core count, others shared the CPU. */
+  loadAverage: number;
 };
 
 /** What each mode's processes peaked at over all of its runs, and what a browser saw. */

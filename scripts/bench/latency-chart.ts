@@ -86,7 +86,7 @@ export function renderLatencyChart(runs: readonly SignupRun[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12" fill="#111">
 <rect width="${width}" height="${height}" fill="#fff"/>
 <text x="${margin.left}" y="24" font-size="15" font-weight="600">Sign-up latency by SMTP latency (POST /api/users)</text>
-<text x="${margin.left}" y="44" fill="#555">Bar: p95, white line: p50. Logarithmic scale.</text>
+<text x="${margin.left}" y="44" fill="#555">Bar: p95, white line: p50; lower is better. Logarithmic scale.</text>
 <line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#9ca3af"/>
 ${parts.join('\n')}
 </svg>

@@ -188,6 +188,7 @@ async function measureMode(stack: Stack, mode: SignupMode): Promise<{ runs: Sign
           ...counts,
           webCpuMsPerSignup: cpuMs / Math.max(1, load.created),
           undelivered: await deliverOrDiscard(stack, sent),
+          loadAverage: loadavg()[0] ?? Number.NaN,
         };
         if (mode === 'deferred' && smtpLatencyMs === 0) {
           const delays = [...createdAt].flatMap(([email, answeredAt]) => {

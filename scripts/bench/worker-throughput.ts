@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { confirmationEmailQueue, type ConfirmationEmailJob } from '../../lib/queue/confirmation-email-job.ts';
 import type { Services } from '../../lib/services.server.ts';
@@ -21,6 +22,8 @@ export type WorkerThroughput = {
   /** Per worker process. */
   peakRssBytes: number[];
   workerCpuMsPerEmail: number;
+  /** The machine's 1-minute load average at the end of the drain. */
+  loadAverage: number;
 };
 
 type DrainOptions = {
@@ -78,6 +81,7 @@ export async function measureWorkerThroughput(options: DrainOptions): Promise<Wo
     steadyEmailsPerSecond: delivered > 1 ? ((delivered - 1) * 1000) / (last - first) : 0,
     peakRssBytes: statsAfter.map((stats) => stats.peakRssBytes),
     workerCpuMsPerEmail: delivered > 0 ? cpuMs / delivered : Number.NaN,
+    loadAverage: loadavg()[0] ?? Number.NaN,
   };
 }
 
