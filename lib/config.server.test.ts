@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       workerConcurrency: 4,
       signupEmailDelivery: 'deferred',
       clientIp: { header: 'x-forwarded-for', hops: 1 },
-      rateLimits: { signupsPerMinute: 60 },
+      rateLimits: { signupsPerMinute: 600, signupsPerClientPer10Minutes: 20 },
     });
   });
 

@@ -29,7 +29,8 @@ const configSchema = z
       .regex(/^[A-Za-z0-9-]+$/, 'TRUSTED_PROXY_IP_HEADER must be a header name such as x-real-ip')
       .default('x-forwarded-for'),
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
-    SIGNUP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    SIGNUP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    SIGNUP_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).default(20),
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -44,7 +45,10 @@ const configSchema = z
     workerConcurrency: env.WORKER_CONCURRENCY,
     signupEmailDelivery: env.SIGNUP_EMAIL_DELIVERY,
     clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
-    rateLimits: { signupsPerMinute: env.SIGNUP_LIMIT_PER_MINUTE },
+    rateLimits: {
+      signupsPerMinute: env.SIGNUP_LIMIT_PER_MINUTE,
+      signupsPerClientPer10Minutes: env.SIGNUP_LIMIT_PER_CLIENT,
+    },
   }));
 
 export type Config = z.infer<typeof configSchema>;

@@ -25,7 +25,7 @@ beforeAll(async () => {
   web = await startBoss(createBoss(testDatabase.url, 'web'));
   // Retry quickly, so the retry tests take seconds rather than the production backoff.
   await web.updateQueue(confirmationEmailQueue, { retryDelay: 1, retryBackoff: false });
-  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60 });
+  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 });
 });
 
 afterAll(async () => {

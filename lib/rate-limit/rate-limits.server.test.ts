@@ -9,8 +9,8 @@ let processB: RateLimits;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  processA = createRateLimits(testDatabase.url, { signupsPerMinute: 30 });
-  processB = createRateLimits(testDatabase.url, { signupsPerMinute: 30 });
+  processA = createRateLimits(testDatabase.url, { signupsPerMinute: 30, signupsPerClientPer10Minutes: 20 });
+  processB = createRateLimits(testDatabase.url, { signupsPerMinute: 30, signupsPerClientPer10Minutes: 20 });
 });
 
 afterAll(async () => {

@@ -8,12 +8,15 @@ export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterS
 export type RateLimitSettings = {
   /** Sign-up attempts from all clients together per minute: caps hashing and mail volume in a flood. */
   signupsPerMinute: number;
+  /**
+   * Sign-up attempts from one client address per 10 minutes: generous, since a household, an office
+   * or a mobile carrier puts many people behind one address.
+   */
+  signupsPerClientPer10Minutes: number;
 };
 
-// Per client address: generous, since a household, an office or a mobile carrier puts many people
-// behind one address. Per email address: a few emails an hour at most, whoever asks for them.
+// Per email address: a few emails an hour at most, whoever asks for them.
 const rules = {
-  signupPerIp: { points: 20, duration: 10 * 60 },
   resendPerIp: { points: 5, duration: 60 * 60 },
   resendCooldown: { points: 1, duration: 60 },
   emailsPerAddress: { points: 5, duration: 60 * 60 },
@@ -50,7 +53,7 @@ export function createRateLimits(databaseUrl: string, settings: RateLimitSetting
       ...rule,
     });
 
-  const signupPerIp = limiter('signup-ip', rules.signupPerIp);
+  const signupPerIp = limiter('signup-ip', { points: settings.signupsPerClientPer10Minutes, duration: 10 * 60 });
   const signupGlobal = limiter('signup-all', { points: settings.signupsPerMinute, duration: 60 });
   const resendPerIp = limiter('resend-ip', rules.resendPerIp);
   const resendCooldown = limiter('resend-address', rules.resendCooldown);

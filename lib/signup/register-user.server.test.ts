@@ -16,7 +16,7 @@ beforeAll(async () => {
   testDatabase = await createTestDatabase();
   db = createDatabase(testDatabase.url);
   boss = await startBoss(createBoss(testDatabase.url, 'web'));
-  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60 });
+  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 });
 });
 
 afterAll(async () => {
