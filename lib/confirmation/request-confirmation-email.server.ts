@@ -1,5 +1,5 @@
 import 'server-only';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
+import { enqueueConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
 import type { Services } from '../services.server.ts';
 
 /**
@@ -9,6 +9,5 @@ import type { Services } from '../services.server.ts';
 export async function requestConfirmationEmail({ db, boss }: Services, email: string): Promise<void> {
   const user = await db.user.findUnique({ where: { email }, select: { id: true, confirmedAt: true } });
   if (!user || user.confirmedAt) return;
-  const job: ConfirmationEmailJob = { userId: user.id, kind: 'confirm' };
-  await boss.send(confirmationEmailQueue, job);
+  await db.$transaction((tx) => enqueueConfirmationEmail(tx, boss, { userId: user.id, kind: 'confirm' }));
 }

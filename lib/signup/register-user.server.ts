@@ -1,8 +1,7 @@
 import 'server-only';
-import { fromPrisma } from 'pg-boss';
-import type { Database } from '../database.server.ts';
+import type { Transaction } from '../database.server.ts';
 import type { Services } from '../services.server.ts';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
+import { enqueueConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 
@@ -11,23 +10,30 @@ import type { SignupInput } from './signup-schema.ts';
  * The answer is the same for a new address and one that already has an account, so the sign-up
  * form cannot be used to find out who is registered; the owner of an existing address is told by
  * email instead. The password is hashed in both cases, so the two take the same time.
+ * A request sent again with the same `requestKey` (a double submit, a client's retry) changes
+ * nothing and answers like the first. Returns the id of the email's delivery record.
  */
-export async function registerUser({ db, boss }: Services, input: SignupInput): Promise<void> {
+export async function registerUser(
+  { db, boss }: Services,
+  input: SignupInput,
+  { requestKey }: { requestKey?: string } = {},
+): Promise<{ deliveryId: string }> {
   const passwordHash = await hashPassword(input.password);
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
     const [created] = await tx.user.createManyAndReturn({
       data: { email: input.email, passwordHash, name: input.name ?? null },
       skipDuplicates: true,
       select: { id: true },
     });
-    const job: ConfirmationEmailJob = created
-      ? { userId: created.id, kind: 'confirm' }
-      : { userId: await idOfUser(tx, input.email), kind: 'already-registered' };
-    await boss.send(confirmationEmailQueue, job, { db: fromPrisma(tx) });
+    return enqueueConfirmationEmail(
+      tx,
+      boss,
+      created
+        ? { userId: created.id, kind: 'confirm', requestKey }
+        : { userId: await idOfUser(tx, input.email), kind: 'already_registered', requestKey },
+    );
   });
 }
-
-type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
 async function idOfUser(tx: Transaction, email: string): Promise<string> {
   const user = await tx.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
