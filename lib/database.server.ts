@@ -8,5 +8,7 @@ export type Database = PrismaClient;
 export type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
 export function createDatabase(databaseUrl: string): Database {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  // A bounded wait for a connection: with the database away, a request fails in seconds (and the
+  // person is asked to try again) instead of hanging.
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 }) });
 }

@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config.server.ts';
 import { hashConfirmationToken } from '../lib/confirmation/confirmation-token.server.ts';
 import { createDatabase, type Database } from '../lib/database.server.ts';
 import { createLogger } from '../lib/logger.server.ts';
+import { claimForSending } from '../lib/mail/delivery-record.server.ts';
 import { createMailer } from '../lib/mail/mailer.server.ts';
 import { sendConfirmationEmail } from '../lib/mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
@@ -189,6 +190,29 @@ describe('confirmation worker', () => {
     await startWorker();
     const job = await waitForJobState(deliveryId, 'completed');
     expect(job.output).toEqual({ status: 'already-sent' });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('does not send while another worker holds the send, and does once its claim has lapsed', async () => {
+    const { deliveryId } = await signUp('claimed@example.com');
+    // A worker that still sends, though its job was handed to another (its heartbeat looked lost).
+    expect(await claimForSending(db, deliveryId, 60_000)).toBe(1);
+    const mailer = createMailer(smtp.url);
+    const deps = { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' };
+    try {
+      expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false })).toEqual({ status: 'busy' });
+      expect(smtp.messages).toHaveLength(0);
+      const afterTheClaim = new Date(Date.now() + 61_000);
+      expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false }, afterTheClaim)).toMatchObject({
+        status: 'sent',
+        attempt: 2,
+      });
+    } finally {
+      mailer.close();
+    }
+    // The job itself, when a worker gets to it, finds the email sent.
+    await startWorker();
+    expect((await waitForJobState(deliveryId, 'completed')).output).toEqual({ status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
 

@@ -50,6 +50,8 @@ async function runJob(
   try {
     const result = await sendConfirmationEmail(deps, { deliveryId, lastAttempt: job.retryCount >= job.retryLimit });
     logger.info({ deliveryId, ...result }, 'confirmation email job done');
+    // Busy: the worker that holds the send records it soon; the retry then finds it sent.
+    if (result.status === 'busy') return { id: job.id, status: 'failed', output: result };
     if (result.status !== 'failed') return { id: job.id, status: 'completed', output: result };
     // 'failed' has pg-boss retry it with backoff; a permanent refusal, or the last attempt, goes
     // straight to the dead-letter queue.

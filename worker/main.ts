@@ -1,17 +1,20 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/config.server.ts';
 import { createLogger } from '../lib/logger.server.ts';
-import { startWorkerProcess } from './worker-process.ts';
+import { startWorkerProcess, type RunningWorker } from './worker-process.ts';
 
 const logger = createLogger('worker');
-const worker = await startWorkerProcess(loadConfig(), logger);
+const config = loadConfig();
 
+let worker: RunningWorker | undefined;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping');
-    worker.stop().then(
+    // Still waiting for the database: nothing is held, so there is nothing to finish.
+    (worker?.stop() ?? Promise.resolve()).then(
       () => {
         logger.info('worker stopped');
         process.exit(0);
@@ -22,4 +25,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       },
     );
   });
+}
+
+// A worker started while the database is away (a restart, a failover) waits for it rather than
+// exiting; once running, pg-boss and the pools reconnect by themselves.
+for (let pauseMs = 500; !stopping && !worker; pauseMs = Math.min(pauseMs * 2, 5_000)) {
+  try {
+    worker = await startWorkerProcess(config, logger);
+  } catch (error) {
+    logger.warn({ err: error, retryInMs: pauseMs }, 'worker could not start; trying again');
+    await sleep(pauseMs);
+  }
 }

@@ -17,13 +17,22 @@ export type RunningWorker = {
 export async function startWorkerProcess(config: Config, logger: Logger): Promise<RunningWorker> {
   const db = createDatabase(config.databaseUrl);
   const mailer = createMailer(config.smtp);
-  const boss = await startBoss(createBoss(config.databaseUrl, 'worker', logger));
-  await startConfirmationWorker(
-    boss,
-    { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom },
-    config.worker,
-    logger,
-  );
+  const boss = createBoss(config.databaseUrl, 'worker', logger);
+  try {
+    await startBoss(boss);
+    await startConfirmationWorker(
+      boss,
+      { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom },
+      config.worker,
+      logger,
+    );
+  } catch (error) {
+    // Let go of what was opened, so that the caller can simply try again.
+    await boss.stop({ graceful: false }).catch(() => {});
+    mailer.close();
+    await db.$disconnect();
+    throw error;
+  }
   logger.info(config.worker, 'worker ready');
 
   return {

@@ -1,12 +1,17 @@
 'use server';
 
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { createLogger } from '../../lib/logger.server.ts';
+import { requestIdOf } from '../../lib/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { registerUser } from '../../lib/signup/register-user.server.ts';
+import { requestKeySchema } from '../../lib/signup/request-key.ts';
 import { signupSchema } from '../../lib/signup/signup-schema.ts';
-import { signupEmailCookie } from './signup-email-cookie.ts';
+import { signupDeliveryCookie } from './signup-delivery-cookie.ts';
+
+const logger = createLogger('web');
 
 export type SignupState = {
   errors?: { email?: string[]; password?: string[]; name?: string[] };
@@ -22,16 +27,21 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
   if (!parsed.success) {
     return { errors: z.flattenError(parsed.error).fieldErrors, values };
   }
+  // The form renders a valid key; one that is not is dropped rather than shown to the person as an error.
+  const requestKey = requestKeySchema.catch(undefined).parse(fields.requestKey);
 
+  let deliveryId: string;
   try {
-    await registerUser(await getServices(), parsed.data);
+    ({ deliveryId } = await registerUser(await getServices(), parsed.data, { requestKey }));
   } catch (error) {
-    console.error('sign-up failed', error);
+    // Typically the database is away (a restart, a failover): nothing was saved, and the same form
+    // (same request key) can simply be sent again.
+    logger.error({ err: error, requestId: requestIdOf(await headers()) }, 'sign-up failed');
     return { message: 'We could not create your account just now. Please try again in a moment.', values };
   }
 
   const cookieStore = await cookies();
-  cookieStore.set(signupEmailCookie.name, parsed.data.email, signupEmailCookie.options);
+  cookieStore.set(signupDeliveryCookie.name, deliveryId, signupDeliveryCookie.options);
   redirect('/signup/check-inbox');
 }
 

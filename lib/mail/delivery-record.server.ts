@@ -3,14 +3,23 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Transaction } from '../database.server.ts';
 import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
 
-/** A new attempt begins; returns its number, counted over the delivery's whole life (replays included). */
-export async function markSending(db: Database, deliveryId: string): Promise<number> {
-  const { attempts } = await db.emailDelivery.update({
-    where: { id: deliveryId },
-    data: { status: 'sending', attempts: { increment: 1 } },
+/**
+ * Claims the delivery for one send attempt, for `leaseMs`: answers the attempt's number (counted
+ * over the delivery's whole life, replays included), or undefined when it was sent already or
+ * another worker is sending it right now.
+ */
+export async function claimForSending(
+  db: Database,
+  deliveryId: string,
+  leaseMs: number,
+  now = new Date(),
+): Promise<number | undefined> {
+  const [claimed] = await db.emailDelivery.updateManyAndReturn({
+    where: { id: deliveryId, sentAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+    data: { status: 'sending', attempts: { increment: 1 }, claimedUntil: new Date(now.getTime() + leaseMs) },
     select: { attempts: true },
   });
-  return attempts;
+  return claimed?.attempts;
 }
 
 // The SMTP server has the message by now; losing this write would send it again on the job's next
@@ -50,7 +59,7 @@ export async function markFailedAttempt(
 ): Promise<void> {
   await db.emailDelivery.update({
     where: { id: deliveryId },
-    data: { status: retry ? 'retrying' : 'failed', lastError: reason },
+    data: { status: retry ? 'retrying' : 'failed', lastError: reason, claimedUntil: null },
   });
 }
 

@@ -6,8 +6,8 @@ import {
   hashConfirmationToken,
 } from '../confirmation/confirmation-token.server.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
-import { markFailedAttempt, markSending, markSent, markSkipped } from './delivery-record.server.ts';
-import type { Mailer } from './mailer.server.ts';
+import { claimForSending, markFailedAttempt, markSent, markSkipped } from './delivery-record.server.ts';
+import { longestSendMs, type Mailer } from './mailer.server.ts';
 import { classifySmtpFailure } from './smtp-failure.ts';
 
 export type SendConfirmationEmailDeps = { db: Database; mailer: Mailer; appUrl: string; mailFrom: string };
@@ -21,12 +21,15 @@ export type DeliveryAttempt = {
 export type SendResult =
   | { status: 'sent'; messageId: string; attempt: number }
   | { status: 'already-sent' }
+  /** Another worker is sending it right now; ask again later. */
+  | { status: 'busy' }
   | { status: 'skipped'; reason: 'user-gone' | 'already-confirmed' }
   | { status: 'failed'; retry: boolean; reason: string };
 
 /**
  * Sends the email a delivery record asks for, at most once. A record that says the SMTP server
- * already accepted it (a job run again after its worker died) sends nothing. The user is read again
+ * already accepted it (a job run again after its worker died) sends nothing, and neither does a job
+ * another worker took over while the first still sends (the record is claimed for the send). The user is read again
  * here, not trusted from the job: by the time a queued job runs the account may be confirmed or gone.
  * The token is created now, so its 24 hours start when the email leaves, and its plaintext exists
  * only in the message. SMTP failures are answers (retry or not); database failures throw.
@@ -49,7 +52,8 @@ export async function sendConfirmationEmail(
     return { status: 'skipped', reason: 'already-confirmed' };
   }
 
-  const attempt = await markSending(db, deliveryId);
+  const attempt = await claimForSending(db, deliveryId, longestSendMs, now);
+  if (attempt === undefined) return { status: 'busy' };
   const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
   const confirmUrl = user.confirmedAt ? null : await issueConfirmUrl(db, appUrl, user.id, expiresAt);
   const email: RenderedEmail =

@@ -19,20 +19,25 @@ export async function registerUser(
   { requestKey }: { requestKey?: string } = {},
 ): Promise<{ deliveryId: string }> {
   const passwordHash = await hashPassword(input.password);
-  return db.$transaction(async (tx) => {
-    const [created] = await tx.user.createManyAndReturn({
-      data: { email: input.email, passwordHash, name: input.name ?? null },
-      skipDuplicates: true,
-      select: { id: true },
-    });
-    return enqueueConfirmationEmail(
-      tx,
-      boss,
-      created
-        ? { userId: created.id, kind: 'confirm', requestKey }
-        : { userId: await idOfUser(tx, input.email), kind: 'already_registered', requestKey },
-    );
-  });
+  return db.$transaction(
+    async (tx) => {
+      const [created] = await tx.user.createManyAndReturn({
+        data: { email: input.email, passwordHash, name: input.name ?? null },
+        skipDuplicates: true,
+        select: { id: true },
+      });
+      return enqueueConfirmationEmail(
+        tx,
+        boss,
+        created
+          ? { userId: created.id, kind: 'confirm', requestKey }
+          : { userId: await idOfUser(tx, input.email), kind: 'already_registered', requestKey },
+      );
+    },
+    // Prisma's default 2 s wait for a connection is short for a busy web process (argon2 hashing
+    // keeps its cores busy); past these the sign-up fails with "try again in a moment".
+    { maxWait: 10_000, timeout: 15_000 },
+  );
 }
 
 async function idOfUser(tx: Transaction, email: string): Promise<string> {
