@@ -17,7 +17,9 @@ const configSchema = z
     APP_URL: z
       .url({ message: 'APP_URL must be the public URL of the app, such as https://example.com' })
       .default('http://localhost:3000'),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(8),
+    WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(1).max(600).default(20),
     // 'in-request' is the BASELINE the benchmark measures against, the design this app replaces: the
     // web process sends the email before it answers. Never the default; not for production.
     SIGNUP_EMAIL_DELIVERY: z.enum(['deferred', 'in-request']).default('deferred'),
@@ -42,7 +44,11 @@ const configSchema = z
     },
     mailFrom: env.MAIL_FROM,
     appUrl: env.APP_URL.replace(/\/+$/, ''),
-    workerConcurrency: env.WORKER_CONCURRENCY,
+    worker: {
+      concurrency: env.WORKER_CONCURRENCY,
+      batchSize: env.WORKER_BATCH_SIZE,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    },
     signupEmailDelivery: env.SIGNUP_EMAIL_DELIVERY,
     clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
     rateLimits: {

@@ -1,48 +1,58 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../lib/config.server.ts';
 import { hashConfirmationToken } from '../lib/confirmation/confirmation-token.server.ts';
 import { createDatabase, type Database } from '../lib/database.server.ts';
-import { createMailer, type Mailer } from '../lib/mail/mailer.server.ts';
+import { createLogger } from '../lib/logger.server.ts';
+import { claimForSending } from '../lib/mail/delivery-record.server.ts';
+import { createMailer } from '../lib/mail/mailer.server.ts';
+import { sendConfirmationEmail } from '../lib/mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
-import { confirmationEmailQueue } from '../lib/queue/confirmation-email-job.ts';
+import { confirmationEmailDeadLetterQueue, confirmationEmailQueue } from '../lib/queue/confirmation-email-job.ts';
+import { listDeadLetters, replayDeadLetters } from '../lib/queue/dead-letters.server.ts';
 import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/signup/register-user.server.ts';
 import { startSmtpSink, type SmtpSink } from '../lib/testing/smtp-sink.ts';
 import { createTestDatabase, type TestDatabase } from '../lib/testing/test-database.ts';
 import { findFreePort } from '../scripts/local-stack/ports.ts';
-import { startConfirmationWorker } from './confirmation-worker.ts';
+import { startWorkerProcess, type RunningWorker } from './worker-process.ts';
 
 const appUrl = 'http://app.test';
+const logger = createLogger('worker');
 
 let testDatabase: TestDatabase;
 let db: Database;
 let web: PgBoss;
 let limits: RateLimits;
 
+/** Retry at once, so the retry tests take seconds rather than the production backoff. */
+async function retryQuickly() {
+  await web.updateQueue(confirmationEmailQueue, { retryDelay: 1, retryBackoff: false });
+}
+
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   db = createDatabase(testDatabase.url);
   web = await startBoss(createBoss(testDatabase.url, 'web'));
-  // Retry quickly, so the retry tests take seconds rather than the production backoff.
-  await web.updateQueue(confirmationEmailQueue, { retryDelay: 1, retryBackoff: false });
   limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 });
 });
 
 afterAll(async () => {
-  await web.stop({ graceful: false });
   await limits.close();
+  await web.stop({ graceful: false });
   await db.$disconnect();
   await testDatabase.drop();
 });
 
 let smtp: SmtpSink;
-let worker: { boss: PgBoss; mailer: Mailer } | undefined;
+let worker: RunningWorker | undefined;
 
-async function startWorker(smtpUrl: string) {
-  const boss = await startBoss(createBoss(testDatabase.url, 'worker'));
-  const mailer = createMailer(smtpUrl);
-  await startConfirmationWorker(boss, { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' }, { concurrency: 2 });
-  worker = { boss, mailer };
+async function startWorker(smtpUrl = smtp.url) {
+  const config = loadConfig({ DATABASE_URL: testDatabase.url, SMTP_URL: smtpUrl, APP_URL: appUrl });
+  worker = await startWorkerProcess(config, logger);
+  // The worker brings the queue to its production settings on start.
+  await retryQuickly();
+  return worker;
 }
 
 beforeEach(async () => {
@@ -50,24 +60,36 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await worker?.boss.stop({ graceful: true, timeout: 5_000 });
-  worker?.mailer.close();
+  await worker?.stop();
   worker = undefined;
   await smtp.stop();
 });
 
 async function signUp(email: string, name?: string) {
-  await registerUser({ db, boss: web, limits }, { email, password: 'correct horse', name });
-  return db.user.findUniqueOrThrow({ where: { email } });
+  const { deliveryId } = await registerUser({ db, boss: web, limits }, { email, password: 'correct horse', name });
+  const user = await db.user.findUniqueOrThrow({ where: { email } });
+  return { user, deliveryId };
 }
 
-async function waitForJobState(userId: string, state: string) {
-  for (let tries = 0; tries < 400; tries += 1) {
-    const [job] = await web.findJobs(confirmationEmailQueue, { data: { userId } });
-    if (job?.state === state) return job;
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the job for user ${userId} never reached the ${state} state`);
+  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+}
+
+function waitForJobState(deliveryId: string, state: string, queue = confirmationEmailQueue) {
+  return waitFor(`the job for delivery ${deliveryId} reaching ${state}`, async () => {
+    const [job] = await web.findJobs(queue, { data: { deliveryId } });
+    return job?.state === state ? job : undefined;
+  });
+}
+
+function deliveryRecord(deliveryId: string) {
+  return db.emailDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
 }
 
 function linkIn(text: string): URL {
@@ -77,9 +99,9 @@ function linkIn(text: string): URL {
 }
 
 describe('confirmation worker', () => {
-  it('sends the confirmation email with a single-use link and stores only the token hash', async () => {
-    await startWorker(smtp.url);
-    const user = await signUp('ada@example.com', 'Ada');
+  it('sends the confirmation email with a single-use link, stores only the token hash, and records the delivery', async () => {
+    await startWorker();
+    const { user, deliveryId } = await signUp('ada@example.com', 'Ada');
 
     const [message] = await smtp.waitForMessages(1);
     expect(message?.subject).toBe('Confirm your email address');
@@ -95,42 +117,164 @@ describe('confirmation worker', () => {
     expect(expiresInHours).toBeGreaterThan(23.9);
     expect(expiresInHours).toBeLessThanOrEqual(24);
 
-    const job = await waitForJobState(user.id, 'completed');
+    const job = await waitForJobState(deliveryId, 'completed');
     expect(JSON.stringify(job.data)).not.toContain(token);
+    expect(await deliveryRecord(deliveryId)).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      sentAttempt: 1,
+      messageId: message?.messageId,
+    });
   });
 
-  it('retries a send the SMTP server refused, then delivers it', async () => {
-    smtp.failNext(1);
-    await startWorker(smtp.url);
-    const user = await signUp('retry@example.com');
+  it('retries a send the SMTP server refused for now, then delivers it once', async () => {
+    smtp.failNext(1, 'transient');
+    await startWorker();
+    const { deliveryId } = await signUp('retry@example.com');
 
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'retry@example.com' });
-    const job = await waitForJobState(user.id, 'completed');
+    const job = await waitForJobState(deliveryId, 'completed');
+    expect(job.retryCount).toBe(1);
+    expect(await deliveryRecord(deliveryId)).toMatchObject({ status: 'sent', attempts: 2, sentAttempt: 2 });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('retries a send whose connection dropped before the server answered', async () => {
+    smtp.failNext(1, 'drop');
+    await startWorker();
+    const { deliveryId } = await signUp('dropped@example.com');
+
+    await waitForJobState(deliveryId, 'completed');
+    expect(smtp.stats).toMatchObject({ dropped: 1, accepted: 1 });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('does not retry a message the server refused for good, dead-letters it, and delivers it once replayed', async () => {
+    smtp.failNext(1, 'permanent');
+    await startWorker();
+    const { deliveryId } = await signUp('bounce@example.com');
+
+    const dead = await waitForJobState(deliveryId, 'created', confirmationEmailDeadLetterQueue);
+    const [original] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
+    expect(original).toMatchObject({ state: 'failed', retryCount: 0 });
+    expect(await deliveryRecord(deliveryId)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'EMESSAGE 554',
+    });
+    expect(await listDeadLetters({ boss: web })).toEqual([
+      { jobId: dead.id, deliveryId, deadSince: expect.any(Date), reason: 'EMESSAGE 554' },
+    ]);
+    expect(smtp.messages).toHaveLength(0);
+
+    // The operator fixed the cause and replays it.
+    expect(await replayDeadLetters({ db, boss: web })).toBe(1);
+    const [message] = await smtp.waitForMessages(1);
+    expect(message?.to).toMatchObject({ text: 'bounce@example.com' });
+    await waitFor('the replayed delivery being recorded', async () => {
+      const record = await deliveryRecord(deliveryId);
+      return record.status === 'sent' ? record : undefined;
+    });
+    expect(await listDeadLetters({ boss: web })).toEqual([]);
+  });
+
+  it('does not send again when a job runs again after its email was sent and recorded', async () => {
+    const { deliveryId } = await signUp('crash@example.com');
+    // A worker sent the email and recorded it, then died before pg-boss marked the job done.
+    const mailer = createMailer(smtp.url);
+    const first = await sendConfirmationEmail(
+      { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' },
+      { deliveryId, lastAttempt: false },
+    );
+    mailer.close();
+    expect(first).toMatchObject({ status: 'sent' });
+    await smtp.waitForMessages(1);
+
+    await startWorker();
+    const job = await waitForJobState(deliveryId, 'completed');
+    expect(job.output).toEqual({ status: 'already-sent' });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('does not send while another worker holds the send, and does once its claim has lapsed', async () => {
+    const { deliveryId } = await signUp('claimed@example.com');
+    // A worker that still sends, though its job was handed to another (its heartbeat looked lost).
+    expect(await claimForSending(db, deliveryId, 60_000)).toBe(1);
+    const mailer = createMailer(smtp.url);
+    const deps = { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' };
+    try {
+      expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false })).toEqual({ status: 'busy' });
+      expect(smtp.messages).toHaveLength(0);
+      const afterTheClaim = new Date(Date.now() + 61_000);
+      expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false }, afterTheClaim)).toMatchObject({
+        status: 'sent',
+        attempt: 2,
+      });
+    } finally {
+      mailer.close();
+    }
+    // The job itself, when a worker gets to it, finds the email sent.
+    await startWorker();
+    expect((await waitForJobState(deliveryId, 'completed')).output).toEqual({ status: 'already-sent' });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('takes over a job whose worker froze or died holding it, once its heartbeat lapses', async () => {
+    const { deliveryId } = await signUp('stalled@example.com');
+    // Another worker fetches the job, then neither beats nor finishes.
+    const frozen = await startBoss(createBoss(testDatabase.url, 'web'));
+    const [held] = await frozen.fetch(confirmationEmailQueue);
+    expect(held?.data).toEqual({ deliveryId });
+    await frozen.stop({ graceful: false });
+
+    await startWorker();
+    const [message] = await smtp.waitForMessages(1, 25_000);
+    expect(message?.to).toMatchObject({ text: 'stalled@example.com' });
+    const job = await waitForJobState(deliveryId, 'completed');
     expect(job.retryCount).toBe(1);
   });
 
   it('accepts sign-ups while the SMTP server is down and delivers once it is back', async () => {
     const port = await findFreePort();
     await startWorker(`smtp://127.0.0.1:${port}`);
-    const user = await signUp('outage@example.com');
+    const { user, deliveryId } = await signUp('outage@example.com');
     expect(user.email).toBe('outage@example.com');
 
-    await waitForJobState(user.id, 'retry');
+    await waitForJobState(deliveryId, 'retry');
+    expect((await deliveryRecord(deliveryId)).status).toBe('retrying');
     // The server comes back; afterEach stops it once the worker has let go of its connections.
     await smtp.stop();
     smtp = await startSmtpSink(port);
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'outage@example.com' });
-    await waitForJobState(user.id, 'completed');
+    await waitForJobState(deliveryId, 'completed');
   });
 
   it('sends nothing for an account confirmed while its job waited', async () => {
-    const user = await signUp('early@example.com');
+    const { user, deliveryId } = await signUp('early@example.com');
     await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
-    await startWorker(smtp.url);
+    await startWorker();
 
-    await waitForJobState(user.id, 'completed');
+    await waitForJobState(deliveryId, 'completed');
+    expect((await deliveryRecord(deliveryId)).status).toBe('skipped');
     expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('finishes the email in hand before it stops', async () => {
+    smtp.delayNext(1, 1_500);
+    const running = await startWorker();
+    const { deliveryId } = await signUp('draining@example.com');
+    await waitFor('the send to begin', async () => {
+      const record = await deliveryRecord(deliveryId);
+      return record.status === 'sending' ? record : undefined;
+    });
+
+    await running.stop();
+    worker = undefined;
+    expect(smtp.messages).toHaveLength(1);
+    const [job] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
+    expect(job?.state).toBe('completed');
+    expect((await deliveryRecord(deliveryId)).status).toBe('sent');
   });
 });

@@ -1,44 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/config.server.ts';
-import { createDatabase } from '../lib/database.server.ts';
-import { createMailer } from '../lib/mail/mailer.server.ts';
-import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
-import { startConfirmationWorker } from './confirmation-worker.ts';
+import { createLogger } from '../lib/logger.server.ts';
+import { startWorkerProcess, type RunningWorker } from './worker-process.ts';
 
-// How long a stopping worker may spend finishing the jobs in hand; jobs still running then are
-// released for another worker to retry.
-const shutdownGraceMs = 30_000;
-
+const logger = createLogger('worker');
 const config = loadConfig();
-const db = createDatabase(config.databaseUrl);
-const mailer = createMailer(config.smtp);
-const boss = await startBoss(createBoss(config.databaseUrl, 'worker'));
 
-await startConfirmationWorker(
-  boss,
-  { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom },
-  { concurrency: config.workerConcurrency },
-);
-console.log(JSON.stringify({ msg: 'worker ready', concurrency: config.workerConcurrency }));
-
+let worker: RunningWorker | undefined;
 let stopping = false;
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(JSON.stringify({ msg: 'worker stopping', signal }));
-  await boss.stop({ graceful: true, timeout: shutdownGraceMs });
-  mailer.close();
-  await db.$disconnect();
-  console.log(JSON.stringify({ msg: 'worker stopped' }));
-}
-
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    shutdown(signal).then(
-      () => process.exit(0),
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping');
+    // Still waiting for the database: nothing is held, so there is nothing to finish.
+    (worker?.stop() ?? Promise.resolve()).then(
+      () => {
+        logger.info('worker stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
-        console.error('worker failed to stop cleanly', error);
+        logger.error({ err: error }, 'worker failed to stop cleanly');
         process.exit(1);
       },
     );
   });
+}
+
+// A worker started while the database is away (a restart, a failover) waits for it rather than
+// exiting; once running, pg-boss and the pools reconnect by themselves.
+for (let pauseMs = 500; !stopping && !worker; pauseMs = Math.min(pauseMs * 2, 5_000)) {
+  try {
+    worker = await startWorkerProcess(config, logger);
+  } catch (error) {
+    logger.warn({ err: error, retryInMs: pauseMs }, 'worker could not start; trying again');
+    await sleep(pauseMs);
+  }
 }

@@ -1,6 +1,6 @@
 'use server';
 
-import { cookies, headers } from 'next/headers';
+import { headers } from 'next/headers';
 import { z } from 'zod';
 import { requestConfirmationEmail } from '../../lib/confirmation/request-confirmation-email.server.ts';
 import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
@@ -8,7 +8,7 @@ import { resendCooldownSeconds } from '../../lib/rate-limit/rate-limits.server.t
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { emailSchema } from '../../lib/signup/signup-schema.ts';
-import { signupEmailCookie } from '../signup/signup-email-cookie.ts';
+import { readSignupDelivery } from '../signup/check-inbox/delivery-status.server.ts';
 
 export type ResendState = {
   errors?: { email?: string[] };
@@ -34,11 +34,11 @@ export async function resendConfirmation(_previous: ResendState, formData: FormD
   return { ...(await resendTo(parsed.data.email)), values: parsed.data };
 }
 
-/** The "check your inbox" page: the address is the one just signed up with, from its cookie. */
+/** The "check your inbox" page: the address is the one just signed up with, found by its delivery cookie. */
 export async function resendToSignupAddress(): Promise<ResendState> {
-  const parsed = emailSchema.safeParse((await cookies()).get(signupEmailCookie.name)?.value);
-  if (!parsed.success) return { message: 'We no longer know which address you signed up with.' };
-  return resendTo(parsed.data);
+  const { email } = await readSignupDelivery();
+  if (!email) return { message: 'We no longer know which address you signed up with.' };
+  return resendTo(email);
 }
 
 async function resendTo(email: string): Promise<ResendState> {

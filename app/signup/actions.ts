@@ -3,12 +3,17 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { createLogger } from '../../lib/logger.server.ts';
 import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
+import { requestIdOf } from '../../lib/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { registerUserAsConfigured } from '../../lib/signup/register-user-as-configured.server.ts';
+import { requestKeySchema } from '../../lib/signup/request-key.ts';
 import { signupSchema } from '../../lib/signup/signup-schema.ts';
-import { signupEmailCookie } from './signup-email-cookie.ts';
+import { signupDeliveryCookie } from './signup-delivery-cookie.ts';
+
+const logger = createLogger('web');
 
 export type SignupState = {
   errors?: { email?: string[]; password?: string[]; name?: string[] };
@@ -21,7 +26,7 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
   const fields = Object.fromEntries(formData);
   const values = { email: textOf(fields.email), name: textOf(fields.name) };
 
-  let parsed;
+  let deliveryId: string;
   try {
     const services = await getServices();
     // Every attempt counts, valid or not, before any costly work: the strength check and the hash.
@@ -32,16 +37,20 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
         values,
       };
     }
-    parsed = signupSchema.safeParse(fields);
+    const parsed = signupSchema.safeParse(fields);
     if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors, values };
-    await registerUserAsConfigured(services, parsed.data);
+    // The form renders a valid key; one that is not is dropped rather than shown to the person as an error.
+    const requestKey = requestKeySchema.catch(undefined).parse(fields.requestKey);
+    ({ deliveryId } = await registerUserAsConfigured(services, parsed.data, { requestKey }));
   } catch (error) {
-    console.error('sign-up failed', error);
+    // Typically the database is away (a restart, a failover): nothing was saved, and the same form
+    // (same request key) can simply be sent again.
+    logger.error({ err: error, requestId: requestIdOf(await headers()) }, 'sign-up failed');
     return { message: 'We could not create your account just now. Please try again in a moment.', values };
   }
 
   const cookieStore = await cookies();
-  cookieStore.set(signupEmailCookie.name, parsed.data.email, signupEmailCookie.options);
+  cookieStore.set(signupDeliveryCookie.name, deliveryId, signupDeliveryCookie.options);
   redirect('/signup/check-inbox');
 }
 

@@ -7,12 +7,14 @@ import { FieldError } from '../field-error.tsx';
 
 const initialState: SignupState = {};
 
-export function SignupForm() {
+export function SignupForm({ requestKey }: { requestKey: string }) {
   const [state, formAction, pending] = useActionState(signUp, initialState);
   const errors = state.errors ?? {};
 
   return (
     <form action={formAction} noValidate aria-describedby="form-message">
+      {/* Sent with every submission of this form, so a double submit signs up once. */}
+      <input type="hidden" name="requestKey" value={requestKey} />
       <div className="field">
         <label htmlFor="email">Email</label>
         <input

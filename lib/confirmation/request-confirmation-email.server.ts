@@ -1,5 +1,5 @@
 import 'server-only';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
+import { enqueueConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
 import type { RateLimits, RateLimitVerdict } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
 
@@ -21,8 +21,8 @@ export async function requestConfirmationEmail(
 
   const user = await db.user.findUnique({ where: { email }, select: { id: true, confirmedAt: true } });
   if (user && !user.confirmedAt) {
-    const job: ConfirmationEmailJob = { userId: user.id, kind: 'confirm' };
-    await boss.send(confirmationEmailQueue, job);
+    const { id: userId } = user;
+    await db.$transaction((tx) => enqueueConfirmationEmail(tx, boss, { userId, kind: 'confirm' }));
   }
   return { allowed: true };
 }

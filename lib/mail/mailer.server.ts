@@ -5,6 +5,16 @@ import type { SmtpConfig } from '../config.server.ts';
 
 export type Mailer = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
 
+const connectionTimeoutMs = 5_000;
+const greetingTimeoutMs = 5_000;
+const socketTimeoutMs = 15_000;
+
+/**
+ * The longest one send can take before nodemailer gives up on it (connecting, the greeting, then a
+ * silent socket), with room for waiting on a pooled connection: how long a delivery stays claimed.
+ */
+export const longestSendMs = 2 * (connectionTimeoutMs + greetingTimeoutMs + socketTimeoutMs);
+
 /**
  * One pooled SMTP transport per worker process: reusing connections matters, since a server may
  * pause before greeting each new one (about 100 ms on a local catcher).
@@ -15,8 +25,8 @@ export function createMailer(smtp: SmtpConfig): Mailer {
     pool: true,
     maxConnections: 5,
     // Fail a stuck send well within the job's expiry, so the job is retried instead of held.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    connectionTimeout: connectionTimeoutMs,
+    greetingTimeout: greetingTimeoutMs,
+    socketTimeout: socketTimeoutMs,
   });
 }

@@ -2,41 +2,73 @@ import 'server-only';
 import type { Database } from '../database.server.ts';
 import { confirmationTokenLifetimeMs } from '../confirmation/confirmation-token.server.ts';
 import { issueConfirmationToken } from '../confirmation/issue-confirmation-token.server.ts';
-import type { ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
-import type { Mailer } from './mailer.server.ts';
+import { claimForSending, markFailedAttempt, markSent, markSkipped } from './delivery-record.server.ts';
+import { longestSendMs, type Mailer } from './mailer.server.ts';
+import { classifySmtpFailure } from './smtp-failure.ts';
 
 export type SendConfirmationEmailDeps = { db: Database; mailer: Mailer; appUrl: string; mailFrom: string };
 
-export type SendOutcome = 'sent' | 'skipped-user-gone' | 'skipped-already-confirmed';
+export type DeliveryAttempt = {
+  deliveryId: string;
+  /** No retry follows this attempt: a transient failure now fails the delivery. */
+  lastAttempt: boolean;
+};
+
+export type SendResult =
+  | { status: 'sent'; messageId: string; attempt: number }
+  | { status: 'already-sent' }
+  /** Another worker is sending it right now; ask again later. */
+  | { status: 'busy' }
+  | { status: 'skipped'; reason: 'user-gone' | 'already-confirmed' }
+  | { status: 'failed'; retry: boolean; reason: string };
 
 /**
- * Sends the email a job asks for. The user is read again here, not trusted from the job: by the
- * time a queued job runs the account may be confirmed or gone. The token is created now, so its
- * 24 hours start when the email leaves, and its plaintext exists only in the message.
- * Throws when the SMTP server refuses or cannot be reached, so the queue retries the job.
+ * Sends the email a delivery record asks for, at most once. A record that says the SMTP server
+ * already accepted it (a job run again after its worker died) sends nothing, and neither does a job
+ * another worker took over while the first still sends (the record is claimed for the send). The user is read again
+ * here, not trusted from the job: by the time a queued job runs the account may be confirmed or gone.
+ * The token is created now, so its 24 hours start when the email leaves, and its plaintext exists
+ * only in the message. SMTP failures are answers (retry or not); database failures throw.
  */
 export async function sendConfirmationEmail(
   { db, mailer, appUrl, mailFrom }: SendConfirmationEmailDeps,
-  job: ConfirmationEmailJob,
+  { deliveryId, lastAttempt }: DeliveryAttempt,
   now = new Date(),
-): Promise<SendOutcome> {
-  const user = await db.user.findUnique({
-    where: { id: job.userId },
-    select: { id: true, email: true, name: true, confirmedAt: true },
+): Promise<SendResult> {
+  const delivery = await db.emailDelivery.findUnique({
+    where: { id: deliveryId },
+    select: { kind: true, sentAt: true, user: { select: { id: true, email: true, name: true, confirmedAt: true } } },
   });
-  if (!user) return 'skipped-user-gone';
-  if (job.kind === 'confirm' && user.confirmedAt) return 'skipped-already-confirmed';
+  // Records go with their user (ON DELETE CASCADE).
+  if (!delivery) return { status: 'skipped', reason: 'user-gone' };
+  if (delivery.sentAt) return { status: 'already-sent' };
+  const { user } = delivery;
+  if (delivery.kind === 'confirm' && user.confirmedAt) {
+    await markSkipped(db, deliveryId);
+    return { status: 'skipped', reason: 'already-confirmed' };
+  }
 
+  const attempt = await claimForSending(db, deliveryId, longestSendMs, now);
+  if (attempt === undefined) return { status: 'busy' };
   const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
   const confirmUrl = user.confirmedAt ? null : await issueConfirmUrl(db, appUrl, user.id, expiresAt);
   const email: RenderedEmail =
-    job.kind === 'confirm' && confirmUrl
+    delivery.kind === 'confirm' && confirmUrl
       ? renderConfirmationEmail({ name: user.name, confirmUrl, expiresAt })
       : renderAlreadyRegisteredEmail({ name: user.name, confirmUrl, appUrl });
 
-  await mailer.sendMail({ from: mailFrom, to: user.email, ...email });
-  return 'sent';
+  let messageId: string;
+  try {
+    ({ messageId } = await mailer.sendMail({ from: mailFrom, to: user.email, ...email }));
+  } catch (error) {
+    const { permanent, reason } = classifySmtpFailure(error);
+    const retry = !permanent && !lastAttempt;
+    await markFailedAttempt(db, deliveryId, { retry, reason });
+    return { status: 'failed', retry, reason };
+  }
+  await markSent(db, deliveryId, { messageId, attempt, at: new Date() });
+  return { status: 'sent', messageId, attempt };
 }
 
 async function issueConfirmUrl(db: Database, appUrl: string, userId: string, expiresAt: Date): Promise<string> {

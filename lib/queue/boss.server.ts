@@ -1,6 +1,7 @@
 import 'server-only';
 import { PgBoss } from 'pg-boss';
-import { confirmationEmailDeadLetterQueue, confirmationEmailQueueOptions } from './confirmation-email-job.ts';
+import type { Logger } from '../logger.server.ts';
+import { confirmationEmailDeadLetterQueueOptions, confirmationEmailQueueOptions } from './confirmation-email-job.ts';
 
 type Role = 'web' | 'worker';
 
@@ -9,17 +10,29 @@ type Role = 'web' | 'worker';
  * transactions), so it runs none of pg-boss's background duties and keeps a tiny pool; workers
  * listen for NOTIFY and run maintenance.
  */
-export function createBoss(databaseUrl: string, role: Role): PgBoss {
+export function createBoss(databaseUrl: string, role: Role, logger?: Logger): PgBoss {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     application_name: `signup-${role}`,
     ...(role === 'web'
       ? { max: 2, supervise: false, schedule: false, registerInstance: false }
-      : { max: 4, useListenNotify: true, instanceName: 'confirmation-worker' }),
+      : {
+          max: 4,
+          useListenNotify: true,
+          instanceName: 'confirmation-worker',
+          // Maintenance finds the jobs of a killed or frozen worker (heartbeat lost) and releases
+          // them for retry. Its default pass every 60 s would leave such an email waiting a minute or
+          // more; every 2 s it is taken over about as soon as its heartbeat lapses. The pass is
+          // claimed per queue in the database, so more workers do not mean more passes.
+          superviseIntervalSeconds: 2,
+          monitorIntervalSeconds: 2,
+        }),
   });
   // pg-boss reports background failures (a lost connection, a failed maintenance run) as 'error'
   // events; unhandled, Node would crash the process on the first one.
-  boss.on('error', (error) => console.error(`[pg-boss] ${error.message}`));
+  boss.on('error', (error) =>
+    logger ? logger.error({ err: error }, 'pg-boss error') : console.error(`[pg-boss] ${error.message}`),
+  );
   return boss;
 }
 
@@ -29,10 +42,10 @@ export function createBoss(databaseUrl: string, role: Role): PgBoss {
  */
 export async function startBoss(boss: PgBoss): Promise<PgBoss> {
   await boss.start();
-  const { name, deadLetter, ...options } = confirmationEmailQueueOptions;
-  await boss.createQueue(confirmationEmailDeadLetterQueue);
-  await boss.createQueue(name, { deadLetter, ...options });
-  // createQueue leaves an existing queue as it was; this brings its settings up to date.
-  await boss.updateQueue(name, { deadLetter, ...options });
+  for (const { name, ...options } of [confirmationEmailDeadLetterQueueOptions, confirmationEmailQueueOptions]) {
+    await boss.createQueue(name, options);
+    // createQueue leaves an existing queue as it was; this brings its settings up to date.
+    await boss.updateQueue(name, options);
+  }
   return boss;
 }

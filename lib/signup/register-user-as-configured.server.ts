@@ -5,8 +5,12 @@ import { registerUser } from './register-user.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 
 /** What the form and the JSON route call: the deferred sign-up, or the benchmark's baseline when configured. */
-export function registerUserAsConfigured(services: WebServices, input: SignupInput): Promise<void> {
+export function registerUserAsConfigured(
+  services: WebServices,
+  input: SignupInput,
+  options: { requestKey?: string } = {},
+): Promise<{ deliveryId: string }> {
   return services.inRequestMail
     ? registerUserSendingEmailInRequest(services.inRequestMail, input)
-    : registerUser(services, input);
+    : registerUser(services, input, options);
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../mail/send-confirmation-email.server.ts';
+import { recordConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
 import { saveUser } from './register-user.server.ts';
 import type { SignupInput } from './signup-schema.ts';
@@ -8,14 +9,18 @@ import type { SignupInput } from './signup-schema.ts';
  * BASELINE, kept only for the benchmark to measure against (SIGNUP_EMAIL_DELIVERY=in-request, never
  * the default): the design this app replaces, where the request sends the email before answering.
  * Every sign-up then waits for the SMTP server, and one that is down fails the sign-up after the
- * account was saved. The hash, the insert, the token and the email are the deferred path's own;
- * only the queue is left out.
+ * account was saved. The hash, the insert, the delivery record, the token and the email are the
+ * deferred path's own; only the queue is left out.
  */
 export async function registerUserSendingEmailInRequest(
   mail: SendConfirmationEmailDeps,
   input: SignupInput,
-): Promise<void> {
+): Promise<{ deliveryId: string }> {
   const passwordHash = await hashPassword(input.password);
-  const email = await mail.db.$transaction((tx) => saveUser(tx, input, passwordHash));
-  await sendConfirmationEmail(mail, email);
+  const { deliveryId } = await mail.db.$transaction(async (tx) =>
+    recordConfirmationEmail(tx, await saveUser(tx, input, passwordHash)),
+  );
+  const result = await sendConfirmationEmail(mail, { deliveryId, lastAttempt: true });
+  if (result.status === 'failed') throw new Error(`the confirmation email was not sent: ${result.reason}`);
+  return { deliveryId };
 }

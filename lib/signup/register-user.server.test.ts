@@ -20,15 +20,21 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await boss.stop({ graceful: false });
   await limits.close();
+  await boss.stop({ graceful: false });
   await db.$disconnect();
   await testDatabase.drop();
 });
 
-async function jobsFor(userId: string) {
-  const jobs = await boss.findJobs<ConfirmationEmailJob>(confirmationEmailQueue, { data: { userId } });
-  return jobs.map((job) => job.data);
+/** The emails queued for a user, as kind and job, oldest first. */
+async function emailsFor(userId: string) {
+  const deliveries = await db.emailDelivery.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
+  return Promise.all(
+    deliveries.map(async ({ id, kind, status }) => {
+      const jobs = await boss.findJobs<ConfirmationEmailJob>(confirmationEmailQueue, { data: { deliveryId: id } });
+      return { kind, status, jobs: jobs.length };
+    }),
+  );
 }
 
 describe('registerUser', () => {
@@ -38,7 +44,7 @@ describe('registerUser', () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(user.passwordHash).not.toContain('correct horse');
     expect(user.confirmedAt).toBeNull();
-    expect(await jobsFor(user.id)).toEqual([{ userId: user.id, kind: 'confirm' }]);
+    expect(await emailsFor(user.id)).toEqual([{ kind: 'confirm', status: 'queued', jobs: 1 }]);
   });
 
   it('keeps one account per address and tells its owner instead', async () => {
@@ -51,25 +57,53 @@ describe('registerUser', () => {
     expect(users).toHaveLength(1);
     const [user] = users;
     expect(user?.name).toBe('First');
-    expect(await jobsFor(user!.id)).toEqual([
-      { userId: user!.id, kind: 'confirm' },
-      { userId: user!.id, kind: 'already-registered' },
+    expect(await emailsFor(user!.id)).toEqual([
+      { kind: 'confirm', status: 'queued', jobs: 1 },
+      { kind: 'already_registered', status: 'queued', jobs: 1 },
     ]);
   });
 
-  it('stops telling the owner of an address after five emails in an hour', async () => {
+  it('queues one email for a request submitted twice with the same key, and answers both alike', async () => {
+    const input = { email: 'double@example.com', password: 'correct horse' };
+    const answers = await Promise.all([
+      registerUser({ db, boss, limits }, input, { requestKey: 'form-1' }),
+      registerUser({ db, boss, limits }, input, { requestKey: 'form-1' }),
+    ]);
+    const again = await registerUser({ db, boss, limits }, input, { requestKey: 'form-1' });
+    const user = await db.user.findUniqueOrThrow({ where: { email: 'double@example.com' } });
+    expect(await emailsFor(user.id)).toEqual([{ kind: 'confirm', status: 'queued', jobs: 1 }]);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(again).toEqual(answers[0]);
+  });
+
+  it('does not let another address share a request key', async () => {
+    await registerUser(
+      { db, boss, limits },
+      { email: 'one@example.com', password: 'correct horse' },
+      { requestKey: 'k' },
+    );
+    await registerUser(
+      { db, boss, limits },
+      { email: 'two@example.com', password: 'correct horse' },
+      { requestKey: 'k' },
+    );
+    const two = await db.user.findUniqueOrThrow({ where: { email: 'two@example.com' } });
+    expect(await emailsFor(two.id)).toEqual([{ kind: 'confirm', status: 'queued', jobs: 1 }]);
+  });
+
+  it('stops telling the owner of an address after five emails in an hour, and answers alike', async () => {
+    const answers = [];
     for (let attempt = 0; attempt < 8; attempt += 1) {
-      await registerUser({ db, boss, limits }, { email: 'flooded@example.com', password: 'some password' });
+      answers.push(
+        await registerUser({ db, boss, limits }, { email: 'flooded@example.com', password: 'some password' }),
+      );
     }
     const user = await db.user.findUniqueOrThrow({ where: { email: 'flooded@example.com' } });
-    // The first sign-up's confirmation counts as one of the five.
-    expect((await jobsFor(user.id)).map((job) => job.kind)).toEqual([
-      'confirm',
-      'already-registered',
-      'already-registered',
-      'already-registered',
-      'already-registered',
-    ]);
+    // The first sign-up's confirmation counts as one of the five; the rest are recorded, not sent.
+    const emails = await emailsFor(user.id);
+    expect(emails.map(({ jobs }) => jobs)).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
+    expect(emails.slice(5).map(({ status }) => status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(answers.every((answer) => typeof answer.deliveryId === 'string')).toBe(true);
   });
 
   it('stores neither the user nor the job when the transaction fails after both were written', async () => {

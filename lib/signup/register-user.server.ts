@@ -1,13 +1,17 @@
 import 'server-only';
-import { fromPrisma } from 'pg-boss';
-import type { Database } from '../database.server.ts';
+import type { Transaction } from '../database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
+import { enqueueConfirmationEmail, type ConfirmationEmailRequest } from '../queue/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 
-type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
+type SaveOptions = {
+  /** The request's idempotency key: a double submit or a client's retry changes nothing and answers like the first. */
+  requestKey?: string;
+  /** False once the owner of an existing address has had their hourly share of emails. */
+  mayTellOwner?: boolean;
+};
 
 /**
  * Saves the user and enqueues their email in one transaction: either both exist or neither.
@@ -15,14 +19,15 @@ type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
  * form cannot be used to find out who is registered; the owner of an existing address is told by
  * email instead, at most a few times an hour so that sign-ups cannot be used to flood them. The
  * password is hashed and the address's email allowance counted in both cases, so the two take the
- * same time.
+ * same time. Returns the id of the email's delivery record.
  */
 export async function registerUser(
   { db, boss, limits }: Services & { limits: Pick<RateLimits, 'emailTo'> },
   input: SignupInput,
-): Promise<void> {
+  { requestKey }: { requestKey?: string } = {},
+): Promise<{ deliveryId: string }> {
   const [passwordHash, emailAllowance] = await Promise.all([hashPassword(input.password), limits.emailTo(input.email)]);
-  await saveUserAndQueueEmail({ db, boss }, input, passwordHash, { mayTellOwner: emailAllowance.allowed });
+  return saveUserAndQueueEmail({ db, boss }, input, passwordHash, { requestKey, mayTellOwner: emailAllowance.allowed });
 }
 
 /** The sign-up's database transaction, apart from the hash (the benchmark times the two separately). */
@@ -30,13 +35,18 @@ export function saveUserAndQueueEmail(
   { db, boss }: Services,
   input: SignupInput,
   passwordHash: string,
-  { mayTellOwner }: { mayTellOwner: boolean } = { mayTellOwner: true },
-): Promise<void> {
-  return db.$transaction(async (tx) => {
-    const job = await saveUser(tx, input, passwordHash);
-    if (job.kind === 'already-registered' && !mayTellOwner) return;
-    await boss.send(confirmationEmailQueue, job, { db: fromPrisma(tx) });
-  });
+  { requestKey, mayTellOwner = true }: SaveOptions = {},
+): Promise<{ deliveryId: string }> {
+  return db.$transaction(
+    async (tx) => {
+      const email = await saveUser(tx, input, passwordHash);
+      const withhold = email.kind === 'already_registered' && !mayTellOwner;
+      return enqueueConfirmationEmail(tx, boss, { ...email, requestKey }, { withhold });
+    },
+    // Prisma's default 2 s wait for a connection is short for a busy web process (argon2 hashing
+    // keeps its cores busy); past these the sign-up fails with "try again in a moment".
+    { maxWait: 10_000, timeout: 15_000 },
+  );
 }
 
 /** Inserts the user unless the address has an account, and names the email the address's owner is due. */
@@ -44,7 +54,7 @@ export async function saveUser(
   tx: Transaction,
   input: SignupInput,
   passwordHash: string,
-): Promise<ConfirmationEmailJob> {
+): Promise<Omit<ConfirmationEmailRequest, 'requestKey'>> {
   const [created] = await tx.user.createManyAndReturn({
     data: { email: input.email, passwordHash, name: input.name ?? null },
     skipDuplicates: true,
@@ -52,7 +62,7 @@ export async function saveUser(
   });
   return created
     ? { userId: created.id, kind: 'confirm' }
-    : { userId: await idOfUser(tx, input.email), kind: 'already-registered' };
+    : { userId: await idOfUser(tx, input.email), kind: 'already_registered' };
 }
 
 async function idOfUser(tx: Transaction, email: string): Promise<string> {

@@ -1,41 +1,116 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
+export type ReceivedMessage = ParsedMail & { receivedAt: Date };
+
+/** A fault the sink injects into one message's delivery. */
+export type SmtpFault =
+  /** 451: try again later, as a busy or greylisting server answers. */
+  | 'transient'
+  /** 554: refused for good. */
+  | 'permanent'
+  /** The connection is cut before the server answers, as when it crashes or the network drops. */
+  | 'drop';
+
+/** Faults injected at random, each a share of messages (0 to 1). */
+export type SmtpFaultRates = {
+  transient: number;
+  drop: number;
+  delay: number;
+  delayMs: number;
+  /** Recipients refused for good at RCPT TO (550), as a server refuses an address that does not exist. */
+  rejectRecipients?: RegExp;
+};
+
+export type SmtpSinkStats = {
+  accepted: number;
+  transient: number;
+  permanent: number;
+  dropped: number;
+  delayed: number;
+};
+
 export type SmtpSink = {
   url: string;
-  messages: ParsedMail[];
-  /** Answers the next `count` messages with a temporary failure (451), as a busy server would. */
-  failNext(count: number): void;
-  waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  messages: ReceivedMessage[];
+  stats: SmtpSinkStats;
+  /** Answers the next `count` messages with `fault` (a temporary failure unless told otherwise). */
+  failNext(count: number, fault?: SmtpFault): void;
+  /** Holds the answer to the next `count` messages for `ms` milliseconds. */
+  delayNext(count: number, ms: number): void;
+  setFaultRates(rates: SmtpFaultRates): void;
+  waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   stop(): Promise<void>;
 };
 
-/** A real SMTP server on loopback that keeps what it receives, for tests. */
+const noFaults: SmtpFaultRates = { transient: 0, drop: 0, delay: 0, delayMs: 0 };
+
+/** A real SMTP server on loopback that keeps what it receives and can misbehave on request, for tests. */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
-  const messages: ParsedMail[] = [];
+  const messages: ReceivedMessage[] = [];
+  const stats: SmtpSinkStats = { accepted: 0, transient: 0, permanent: 0, dropped: 0, delayed: 0 };
   const waiters = new Set<() => void>();
-  let failures = 0;
+  const scheduledFaults: SmtpFault[] = [];
+  const scheduledDelays: number[] = [];
+  let rates = noFaults;
+  // By the client's port, which the SMTP session knows too: how a fault finds the socket to cut.
+  const sockets = new Map<number, Socket>();
+
+  const answer = async (remotePort: number): Promise<SmtpFault | undefined> => {
+    const delayMs = scheduledDelays.shift() ?? (Math.random() < rates.delay ? rates.delayMs : 0);
+    if (delayMs > 0) {
+      stats.delayed += 1;
+      await sleep(delayMs);
+    }
+    const fault =
+      scheduledFaults.shift() ??
+      (Math.random() < rates.transient ? 'transient' : Math.random() < rates.drop ? 'drop' : undefined);
+    if (fault === 'drop') sockets.get(remotePort)?.destroy();
+    return fault;
+  };
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (parsed) => {
-          if (failures > 0) {
-            failures -= 1;
-            callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+    // Pooled clients keep their connections open; do not wait 30 s for them on stop().
+    closeTimeout: 500,
+    onRcptTo(address, _session, callback) {
+      if (rates.rejectRecipients?.test(address.address)) {
+        stats.permanent += 1;
+        callback(Object.assign(new Error('No such user here'), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then(async (parsed) => {
+          const fault = await answer(session.remotePort);
+          if (fault === 'drop') {
+            stats.dropped += 1;
             return;
           }
-          messages.push(parsed);
+          if (fault) {
+            stats[fault] += 1;
+            const [code, text] = fault === 'transient' ? [451, 'Try again later'] : [554, 'Message refused'];
+            callback(Object.assign(new Error(text), { responseCode: code }));
+            return;
+          }
+          stats.accepted += 1;
+          messages.push(Object.assign(parsed, { receivedAt: new Date() }));
           for (const wake of waiters) wake();
           callback();
-        },
-        (error: Error) => callback(error),
-      );
+        })
+        .catch((error: Error) => callback(error));
     },
+  });
+  server.server.on('connection', (socket: Socket) => {
+    const remotePort = socket.remotePort ?? 0;
+    sockets.set(remotePort, socket);
+    socket.once('close', () => sockets.delete(remotePort));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: boundPort } = server.server.address() as AddressInfo;
@@ -43,8 +118,15 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${boundPort}`,
     messages,
-    failNext(count) {
-      failures = count;
+    stats,
+    failNext(count, fault = 'transient') {
+      scheduledFaults.push(...Array.from({ length: count }, () => fault));
+    },
+    delayNext(count, ms) {
+      scheduledDelays.push(...Array.from({ length: count }, () => ms));
+    },
+    setFaultRates(newRates) {
+      rates = newRates;
     },
     waitForMessages(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { confirmationEmailQueue, type ConfirmationEmailJob } from '../../lib/queue/confirmation-email-job.ts';
@@ -101,8 +102,12 @@ async function createUsers({ db }: Services, count: number, tag: string) {
 }
 
 /** One insert, so the whole backlog is there at once; NOTIFY wakes the workers on its commit. */
-async function enqueue({ boss }: Services, userIds: string[]): Promise<number> {
-  const jobs = userIds.map((userId) => ({ data: { userId, kind: 'confirm' } satisfies ConfirmationEmailJob }));
+async function enqueue({ db, boss }: Services, userIds: string[]): Promise<number> {
+  const deliveries = await db.emailDelivery.createManyAndReturn({
+    data: userIds.map((userId) => ({ id: randomUUID(), userId, kind: 'confirm' as const })),
+    select: { id: true },
+  });
+  const jobs = deliveries.map(({ id }) => ({ data: { deliveryId: id } satisfies ConfirmationEmailJob }));
   await boss.insert(confirmationEmailQueue, jobs);
   return performance.now();
 }

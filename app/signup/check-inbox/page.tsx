@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
-import { cookies } from 'next/headers';
 import Link from 'next/link';
 import { ResendForm } from '../../resend/resend-form.tsx';
-import { signupEmailCookie } from '../signup-email-cookie.ts';
+import { DeliveryStatusMessage } from './delivery-status-message.tsx';
+import { readSignupDelivery } from './delivery-status.server.ts';
 
 export const metadata: Metadata = { title: 'Check your inbox' };
 
 export default async function CheckInboxPage() {
-  const email = (await cookies()).get(signupEmailCookie.name)?.value;
+  const { status, email } = await readSignupDelivery();
 
   return (
     <>
@@ -16,6 +16,7 @@ export default async function CheckInboxPage() {
         We are sending a confirmation link to {email ? <strong>{email}</strong> : 'your email address'}. Open it to
         confirm your address.
       </p>
+      <DeliveryStatusMessage initial={status} />
       <p className="muted">
         The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or{' '}
         <Link href="/resend">send a new link</Link>.

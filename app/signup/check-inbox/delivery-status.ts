@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+// What the status endpoint answers and the page shows. Null: not known right now (no sign-up in
+// this browser, or the database is away for a moment).
+export const deliveryStatusSchema = z.object({
+  status: z.enum(['queued', 'sending', 'retrying', 'sent', 'failed', 'skipped']).nullable(),
+});
+
+export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>['status'];
+
+/** States after which nothing changes by itself, so the page stops asking. */
+export function isFinal(status: DeliveryStatus): boolean {
+  return status === 'sent' || status === 'failed' || status === 'skipped';
+}

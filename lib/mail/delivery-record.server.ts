@@ -1,0 +1,92 @@
+import 'server-only';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Database, Transaction } from '../database.server.ts';
+import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
+
+/**
+ * Claims the delivery for one send attempt, for `leaseMs`: answers the attempt's number (counted
+ * over the delivery's whole life, replays included), or undefined when it was sent already or
+ * another worker is sending it right now.
+ */
+export async function claimForSending(
+  db: Database,
+  deliveryId: string,
+  leaseMs: number,
+  now = new Date(),
+): Promise<number | undefined> {
+  const [claimed] = await db.emailDelivery.updateManyAndReturn({
+    where: { id: deliveryId, sentAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
+    data: { status: 'sending', attempts: { increment: 1 }, claimedUntil: new Date(now.getTime() + leaseMs) },
+    select: { attempts: true },
+  });
+  return claimed?.attempts;
+}
+
+// The SMTP server has the message by now; losing this write would send it again on the job's next
+// run. So ride out a short database outage (a restart takes seconds) before giving up.
+const recordSentTries = 6;
+const recordSentFirstPauseMs = 250;
+
+export async function markSent(
+  db: Database,
+  deliveryId: string,
+  sent: { messageId: string; attempt: number; at: Date },
+): Promise<void> {
+  for (let tryNumber = 1; ; tryNumber += 1) {
+    try {
+      await db.emailDelivery.update({
+        where: { id: deliveryId },
+        data: {
+          status: 'sent',
+          messageId: sent.messageId,
+          sentAt: sent.at,
+          sentAttempt: sent.attempt,
+          lastError: null,
+        },
+      });
+      return;
+    } catch (error) {
+      if (tryNumber === recordSentTries) throw error;
+      await sleep(recordSentFirstPauseMs * 2 ** (tryNumber - 1));
+    }
+  }
+}
+
+export async function markFailedAttempt(
+  db: Database,
+  deliveryId: string,
+  { retry, reason }: { retry: boolean; reason: string },
+): Promise<void> {
+  await db.emailDelivery.update({
+    where: { id: deliveryId },
+    data: { status: retry ? 'retrying' : 'failed', lastError: reason, claimedUntil: null },
+  });
+}
+
+export async function markSkipped(db: Database, deliveryId: string): Promise<void> {
+  await db.emailDelivery.update({ where: { id: deliveryId }, data: { status: 'skipped' } });
+}
+
+/** Dead letters sent back to the queue by an operator wait to be sent again. */
+export async function markRequeued(db: Database | Transaction, deliveryIds: string[]): Promise<void> {
+  await db.emailDelivery.updateMany({
+    where: { id: { in: deliveryIds }, sentAt: null },
+    data: { status: 'queued' },
+  });
+}
+
+/** Where a delivery stands, for the person waiting for it; undefined for an unknown id. */
+export async function findDeliveryStatus(
+  db: Database,
+  deliveryId: string,
+): Promise<{ status: EmailDeliveryStatus; email: string } | undefined> {
+  const delivery = await db.emailDelivery.findUnique({
+    where: { id: deliveryId },
+    select: { status: true, kind: true, user: { select: { email: true } } },
+  });
+  if (!delivery) return undefined;
+  // An owner notification withheld by the rate limit reads as sent: anything else would tell a
+  // stranger signing up with that address that it has an account.
+  const withheld = delivery.kind === 'already_registered' && delivery.status === 'skipped';
+  return { status: withheld ? 'sent' : delivery.status, email: delivery.user.email };
+}

@@ -1,0 +1,33 @@
+// `npm run dead-letters` lists the confirmation emails that gave up; `npm run dead-letters -- replay`
+// sends them all back to the queue, `... replay <job id> ...` only those. Uses DATABASE_URL.
+import { loadConfig } from '../lib/config.server.ts';
+import { createDatabase } from '../lib/database.server.ts';
+import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
+import { listDeadLetters, replayDeadLetters } from '../lib/queue/dead-letters.server.ts';
+
+const [command = 'list', ...jobIds] = process.argv.slice(2);
+if (command !== 'list' && command !== 'replay') {
+  console.error('Usage: npm run dead-letters [-- list | -- replay [job id ...]]');
+  process.exit(2);
+}
+
+const config = loadConfig();
+const db = createDatabase(config.databaseUrl);
+const boss = await startBoss(createBoss(config.databaseUrl, 'web'));
+try {
+  if (command === 'list') {
+    const letters = await listDeadLetters({ boss });
+    console.log(`${letters.length} dead letter(s)`);
+    for (const letter of letters) {
+      console.log(
+        `${letter.jobId}  delivery ${letter.deliveryId}  since ${letter.deadSince.toISOString()}  ${letter.reason}`,
+      );
+    }
+  } else {
+    const moved = await replayDeadLetters({ db, boss }, jobIds.length > 0 ? jobIds : undefined);
+    console.log(`${moved} dead letter(s) sent back to the queue`);
+  }
+} finally {
+  await boss.stop({ graceful: false });
+  await db.$disconnect();
+}

@@ -1,0 +1,153 @@
+import pg from 'pg';
+import type { ReceivedMessage } from '../../lib/testing/smtp-sink.ts';
+import type { SignUpOutcome } from './sign-up-load.ts';
+
+export type FaultReport = {
+  rows: [string, string | number][];
+  lost: number;
+  duplicated: number;
+  serverErrorsOutsideRestart: number;
+};
+
+type UserState = { email: string; pending: boolean; deadLettered: boolean };
+
+/** The users the run created, with whether a job is still pending or was dead-lettered. */
+export async function readUserStates(databaseUrl: string, emailPattern: string): Promise<UserState[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<UserState>(
+      `SELECT u.email,
+              bool_or(j.name = 'confirmation-email' AND j.state IN ('created', 'retry', 'active')) IS TRUE AS pending,
+              bool_or(j.name = 'confirmation-email-dead') IS TRUE AS "deadLettered"
+         FROM users u
+         LEFT JOIN email_deliveries d ON d.user_id = u.id
+         LEFT JOIN pgboss.job j ON j.data->>'deliveryId' = d.id::text
+        WHERE u.email LIKE $1
+        GROUP BY u.email`,
+      [emailPattern],
+    );
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Jobs of the confirmation-email queue not finished yet: the drain is over at zero. */
+export async function countPendingJobs(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pending: number }>(
+      `SELECT count(*)::int AS pending FROM pgboss.job
+        WHERE name = 'confirmation-email' AND state IN ('created', 'retry', 'active')`,
+    );
+    return rows[0]?.pending ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+export type RunFacts = {
+  outcomes: SignUpOutcome[];
+  users: UserState[];
+  messages: ReceivedMessage[];
+  workerKills: number;
+  /** When the database was down, from the stop to some seconds after it answered again. */
+  restartWindow?: { from: number; to: number };
+  smtpStats: Record<string, number>;
+  durationMs: number;
+};
+
+export function buildReport({
+  outcomes,
+  users,
+  messages,
+  workerKills,
+  restartWindow,
+  smtpStats,
+  durationMs,
+}: RunFacts): FaultReport {
+  const received = new Map<string, number[]>();
+  for (const message of messages) {
+    const to = message.to && !Array.isArray(message.to) ? message.to.value[0]?.address : undefined;
+    if (to) received.set(to, [...(received.get(to) ?? []), message.receivedAt.getTime()]);
+  }
+  const accepted = outcomes.filter((outcome) => outcome.acceptedAt !== undefined);
+  const lost = users.filter((user) => !received.has(user.email) && !user.deadLettered && !user.pending);
+  // A 201 whose user is not in the database is lost too.
+  const saved = new Set(users.map((user) => user.email));
+  const vanished = accepted.filter((outcome) => !saved.has(outcome.email));
+  const duplicated = [...received.values()].filter((times) => times.length > 1);
+
+  const latencies = accepted
+    .map((outcome) => {
+      const first = received.get(outcome.email)?.[0];
+      // The worker may beat the response to the client; that counts as no wait at all.
+      return first === undefined ? undefined : Math.max(0, first - (outcome.acceptedAt ?? first));
+    })
+    .filter((latency) => latency !== undefined)
+    .sort((a, b) => a - b);
+
+  const responseTimes = accepted
+    .map((outcome) => outcome.responseMs)
+    .filter((ms) => ms !== undefined)
+    .sort((a, b) => a - b);
+
+  const inRestart = (at: number) => restartWindow !== undefined && at >= restartWindow.from && at <= restartWindow.to;
+  const errors = outcomes.flatMap((outcome) => outcome.errors);
+  const countErrors = (during: boolean) =>
+    Object.entries(
+      errors
+        .filter((error) => inRestart(error.at) === during)
+        .reduce<Record<string, number>>(
+          (counts, error) => ({ ...counts, [error.kind]: (counts[error.kind] ?? 0) + 1 }),
+          {},
+        ),
+    )
+      .map(([kind, count]) => `${kind}: ${count}`)
+      .join(', ') || 'none';
+  const serverErrorsOutsideRestart = errors.filter((error) => error.kind === '500' && !inRestart(error.at)).length;
+
+  return {
+    lost: lost.length + vanished.length,
+    duplicated: duplicated.length,
+    serverErrorsOutsideRestart,
+    rows: [
+      ['sign-ups attempted', outcomes.length],
+      ['sign-ups accepted (201)', accepted.length],
+      ['users saved', users.length],
+      ['emails delivered (distinct users)', received.size],
+      ['emails received in all', messages.length],
+      ['lost', lost.length + vanished.length],
+      ['duplicated (users with > 1 email)', duplicated.length],
+      ['dead-lettered', users.filter((user) => user.deadLettered).length],
+      ['still pending after the drain', users.filter((user) => user.pending).length],
+      ['worker kills (SIGKILL)', workerKills],
+      [
+        'database restart (down)',
+        restartWindow ? `${Math.round((restartWindow.to - restartWindow.from) / 100) / 10} s window` : 'none',
+      ],
+      ['sign-up errors during the restart', countErrors(true)],
+      ['sign-up errors outside the restart', countErrors(false)],
+      [
+        'SMTP faults injected',
+        `transient ${smtpStats.transient ?? 0}, dropped ${smtpStats.dropped ?? 0}, delayed ${smtpStats.delayed ?? 0}, refused ${smtpStats.permanent ?? 0}`,
+      ],
+      ['sign-up response p50 / p95', `${percentile(responseTimes, 0.5)} / ${percentile(responseTimes, 0.95)} ms`],
+      ['sign-up -> delivery p50', `${percentile(latencies, 0.5)} ms`],
+      ['sign-up -> delivery p95', `${percentile(latencies, 0.95)} ms`],
+      ['run time', `${Math.round(durationMs / 1000)} s`],
+    ],
+  };
+}
+
+function percentile(sorted: number[], share: number): number | string {
+  if (sorted.length === 0) return 'n/a';
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0);
+}
+
+export function formatTable(rows: [string, string | number][]): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}

@@ -1,0 +1,211 @@
+// `npm run faults`: proves that no confirmation email is lost, and few are doubled, while things break.
+// Starts its own PostgreSQL, web processes, workers and a misbehaving SMTP server, all on loopback;
+// signs users up through the web tier while it kills workers, fails SMTP deliveries and restarts the
+// database; waits for the queue to drain; prints a table; exits 1 if an email was lost, more were
+// doubled than workers killed, or a sign-up got a 500 outside the restart. Needs `npm run build` first.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { startSmtpSink } from '../../lib/testing/smtp-sink.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/embedded-database.ts';
+import { findFreePort } from '../local-stack/ports.ts';
+import { startChild, type Child } from './child-processes.ts';
+import { buildReport, countPendingJobs, formatTable, readUserStates } from './fault-report.ts';
+import { runSignUpLoad } from './sign-up-load.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+const share = z.coerce.number().min(0).max(1);
+const count = z.coerce.number().int().min(0);
+const optionsSchema = z.object({
+  users: count.min(1).default(2000),
+  concurrency: count.min(1).default(8),
+  webs: count.min(1).default(2),
+  workers: count.min(1).default(3),
+  killEverySeconds: z.coerce.number().min(0.5).default(4),
+  maxKills: count.default(1000),
+  dbRestart: z.stringbool().default(true),
+  dbDownMs: count.default(2000),
+  transient: share.default(0.1),
+  drop: share.default(0.03),
+  delay: share.default(0.1),
+  delayMs: count.default(1500),
+  /** Every n-th address is one the SMTP server refuses for good (it must end dead-lettered, not lost). */
+  bounceEvery: count.default(100),
+  drainTimeoutSeconds: count.default(180),
+});
+
+const { values } = parseArgs({
+  options: Object.fromEntries(Object.keys(optionsSchema.shape).map((name) => [name, { type: 'string' as const }])),
+});
+const parsedOptions = optionsSchema.safeParse(values);
+if (!parsedOptions.success) {
+  console.error(`Invalid options:\n${z.prettifyError(parsedOptions.error)}`);
+  process.exit(2);
+}
+const options = parsedOptions.data;
+if (!existsSync(path.join(root, '.next/BUILD_ID'))) {
+  console.error('No production build: run `npm run build` first (the fault run starts `next start`).');
+  process.exit(2);
+}
+
+const say = (message: string) => console.log(`[faults] ${message}`);
+const startedAt = Date.now();
+// A folder of its own: PostgreSQL runs as another user, who must own its data directory outright.
+const dataDir = await mkdtemp(path.join(tmpdir(), 'signup-faults-postgres-'));
+const logDir = await mkdtemp(path.join(tmpdir(), 'signup-faults-logs-'));
+const dbPort = await findFreePort();
+const smtp = await startSmtpSink();
+const children = new Set<Child>();
+let database: EmbeddedDatabase | undefined;
+let exitCode = 1;
+
+try {
+  say(`logs in ${logDir}`);
+  database = await startEmbeddedDatabase({ dataDir, port: dbPort, persistent: true });
+  await database.ensureDatabase('signup');
+  const databaseUrl = database.urlFor('signup');
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: smtp.url,
+    APP_URL: 'http://127.0.0.1',
+    NEXT_TELEMETRY_DISABLED: '1',
+    LOG_LEVEL: 'info',
+  };
+  const childOptions = { cwd: root, env, logDir };
+  const migrate = startChild('migrate', ['node_modules/.bin/prisma', 'migrate', 'deploy'], childOptions);
+  await migrate.waitForLine(/applied|No pending migrations/, 60_000);
+  await migrate.kill('SIGTERM');
+
+  const webUrls: string[] = [];
+  for (let index = 1; index <= options.webs; index += 1) {
+    const port = await findFreePort();
+    const web = startChild(
+      `web-${index}`,
+      ['node_modules/.bin/next', 'start', '--hostname', '127.0.0.1', '--port', String(port)],
+      childOptions,
+    );
+    children.add(web);
+    webUrls.push(`http://127.0.0.1:${port}`);
+  }
+  await Promise.all(webUrls.map((url) => waitForHealth(url, 60_000)));
+
+  let workerCount = 0;
+  // A worker started while the database restarts waits for it, so allow for that.
+  const startWorker = async () => {
+    workerCount += 1;
+    const worker = startChild(`worker-${workerCount}`, ['--conditions=react-server', 'worker/main.ts'], childOptions);
+    children.add(worker);
+    await worker.waitForLine(/worker ready/, 90_000);
+    return worker;
+  };
+  const workers = await Promise.all(Array.from({ length: options.workers }, startWorker));
+  say(`${options.webs} web processes, ${options.workers} workers, PostgreSQL on port ${dbPort}, SMTP at ${smtp.url}`);
+
+  smtp.setFaultRates({
+    transient: options.transient,
+    drop: options.drop,
+    delay: options.delay,
+    delayMs: options.delayMs,
+    rejectRecipients: /^bounce-/,
+  });
+
+  const emails = Array.from({ length: options.users }, (_, index) =>
+    options.bounceEvery > 0 && (index + 1) % options.bounceEvery === 0
+      ? `bounce-${index}@fault-run.test`
+      : `user-${index}@fault-run.test`,
+  );
+
+  // Kills a random worker every few seconds and starts a replacement, for as long as the load runs.
+  let workerKills = 0;
+  let loading = true;
+  const killer = (async () => {
+    while (loading && workerKills < options.maxKills) {
+      await sleep(options.killEverySeconds * 1000);
+      if (!loading) break;
+      const victim = workers.splice(Math.floor(Math.random() * workers.length), 1)[0];
+      if (!victim) continue;
+      await victim.kill('SIGKILL');
+      children.delete(victim);
+      workerKills += 1;
+      workers.push(await startWorker());
+    }
+  })();
+
+  let restartWindow: { from: number; to: number } | undefined;
+  let restart: Promise<void> | undefined;
+  const restartDatabase = async () => {
+    const from = Date.now();
+    say('restarting PostgreSQL');
+    await database?.stop();
+    await sleep(options.dbDownMs);
+    database = await startEmbeddedDatabase({ dataDir, port: dbPort, persistent: true });
+    // Errors a few seconds after the database is back still belong to the restart: pools reconnect.
+    restartWindow = { from, to: Date.now() + 5_000 };
+    say(`PostgreSQL back after ${Date.now() - from} ms`);
+  };
+
+  say(`signing up ${options.users} users`);
+  const outcomes = await runSignUpLoad({
+    webUrls,
+    emails,
+    concurrency: options.concurrency,
+    giveUpAfterMs: 60_000,
+    onProgress(done) {
+      if (options.dbRestart && !restart && done >= options.users / 2) restart = restartDatabase();
+      if (done % Math.max(1, Math.floor(options.users / 10)) === 0) say(`${done} sign-ups done`);
+    },
+  });
+  loading = false;
+  await restart;
+  await killer;
+
+  say('waiting for the queue to drain');
+  const drainDeadline = Date.now() + options.drainTimeoutSeconds * 1000;
+  while (Date.now() < drainDeadline && (await countPendingJobs(databaseUrl)) > 0) await sleep(500);
+
+  const report = buildReport({
+    outcomes,
+    users: await readUserStates(databaseUrl, '%@fault-run.test'),
+    messages: smtp.messages,
+    workerKills,
+    restartWindow,
+    smtpStats: smtp.stats,
+    durationMs: Date.now() - startedAt,
+  });
+  console.log(`\n${formatTable(report.rows)}\n`);
+  const failures = [
+    report.lost > 0 && `${report.lost} email(s) lost`,
+    report.duplicated > workerKills && `${report.duplicated} duplicated, more than the ${workerKills} worker kills`,
+    report.serverErrorsOutsideRestart > 0 && `${report.serverErrorsOutsideRestart} HTTP 500(s) outside the restart`,
+  ].filter((failure) => failure !== false);
+  say(failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`);
+  exitCode = failures.length === 0 ? 0 : 1;
+} catch (error) {
+  say(`the run broke off: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  await Promise.all([...children].map((child) => child.kill('SIGTERM')));
+  await smtp.stop();
+  await database?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  if (exitCode === 0) await rm(logDir, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(`${url}/api/health`).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await sleep(250);
+  }
+  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
+}

@@ -1,0 +1,45 @@
+import type { Config } from '../lib/config.server.ts';
+import { createDatabase } from '../lib/database.server.ts';
+import type { Logger } from '../lib/logger.server.ts';
+import { createMailer } from '../lib/mail/mailer.server.ts';
+import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
+import { startConfirmationWorker } from './confirmation-worker.ts';
+
+export type RunningWorker = {
+  /**
+   * Stops fetching, lets the jobs in hand finish within the grace period (those still running then
+   * are released for another worker to retry), then closes the SMTP and database pools.
+   */
+  stop(): Promise<void>;
+};
+
+/** Everything one worker process runs: the database client, the mailer, pg-boss and the queue's worker. */
+export async function startWorkerProcess(config: Config, logger: Logger): Promise<RunningWorker> {
+  const db = createDatabase(config.databaseUrl);
+  const mailer = createMailer(config.smtp);
+  const boss = createBoss(config.databaseUrl, 'worker', logger);
+  try {
+    await startBoss(boss);
+    await startConfirmationWorker(
+      boss,
+      { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom },
+      config.worker,
+      logger,
+    );
+  } catch (error) {
+    // Let go of what was opened, so that the caller can simply try again.
+    await boss.stop({ graceful: false }).catch(() => {});
+    mailer.close();
+    await db.$disconnect();
+    throw error;
+  }
+  logger.info(config.worker, 'worker ready');
+
+  return {
+    async stop() {
+      await boss.stop({ graceful: true, timeout: config.worker.shutdownGraceMs });
+      mailer.close();
+      await db.$disconnect();
+    },
+  };
+}
