@@ -107,6 +107,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
         .catch((error: Error) => callback(error));
     },
   });
+  // A client that vanishes mid-session (a worker killed, a socket cut by a 'drop' fault) is the
+  // client's failure, not the server's; unhandled, the event would crash the process.
+  server.on('error', () => {});
   server.server.on('connection', (socket: Socket) => {
     const remotePort = socket.remotePort ?? 0;
     sockets.set(remotePort, socket);
