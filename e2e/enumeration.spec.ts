@@ -3,16 +3,21 @@ import { expect, test } from './fixtures.ts';
 import { serverActionForm } from './server-action-form.ts';
 
 // Headers that differ between any two responses, whatever they answer.
-const perResponse = new Set(['date', 'etag', 'x-nextjs-stale-time', 'keep-alive', 'connection']);
+const perResponse = new Set(['date', 'etag', 'x-nextjs-stale-time', 'keep-alive', 'connection', 'x-request-id']);
 
 /** A response as a comparable value: status, headers and body, with the address asked about blanked out. */
 async function answer(response: APIResponse, address: string) {
   const blank = (text: string) =>
     text.replaceAll(address, '<address>').replaceAll(encodeURIComponent(address), '<address>');
-  // A cookie's Expires is computed from the clock, like Date.
+  // A cookie's Expires is computed from the clock, like Date; the delivery cookie holds a random id.
   const headers = Object.entries(response.headers())
     .filter(([name]) => !perResponse.has(name))
-    .map(([name, value]) => [name, blank(value).replace(/Expires=[^;]+/, 'Expires=<date>')]);
+    .map(([name, value]) => [
+      name,
+      blank(value)
+        .replace(/Expires=[^;]+/, 'Expires=<date>')
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<random id>'),
+    ]);
   return { status: response.status(), headers: Object.fromEntries(headers), body: blank(await response.text()) };
 }
 

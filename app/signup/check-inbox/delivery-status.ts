@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+// This schema also runs in the browser. Creating it, zod probes whether it may compile parsers with
+// `new Function`; the probe is caught, but the browser still reports a violation of the page's
+// Content-Security-Policy (no eval). Must run before the schema below is created.
+z.config({ jitless: true });
+
 // What the status endpoint answers and the page shows. Null: not known right now (no sign-up in
 // this browser, or the database is away for a moment).
 export const deliveryStatusSchema = z.object({
