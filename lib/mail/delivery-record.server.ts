@@ -23,16 +23,15 @@ export async function claimForSending(
 }
 
 // The SMTP server has the message by now; losing this write would send it again on the job's next
-// run. So ride out a short database outage (a restart takes seconds) before giving up.
-const recordSentTries = 6;
-const recordSentFirstPauseMs = 250;
-
+// run. So ride out a database outage (a restart takes seconds) for as long as this worker's claim on
+// the delivery holds: until then no other worker sends it, after it one may.
 export async function markSent(
   db: Database,
   deliveryId: string,
   sent: { messageId: string; attempt: number; at: Date },
+  { retryUntil }: { retryUntil: Date },
 ): Promise<void> {
-  for (let tryNumber = 1; ; tryNumber += 1) {
+  for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
     try {
       await db.emailDelivery.update({
         where: { id: deliveryId },
@@ -46,8 +45,8 @@ export async function markSent(
       });
       return;
     } catch (error) {
-      if (tryNumber === recordSentTries) throw error;
-      await sleep(recordSentFirstPauseMs * 2 ** (tryNumber - 1));
+      if (Date.now() + pauseMs >= retryUntil.getTime()) throw error;
+      await sleep(pauseMs);
     }
   }
 }

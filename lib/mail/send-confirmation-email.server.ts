@@ -67,7 +67,13 @@ export async function sendConfirmationEmail(
     await markFailedAttempt(db, deliveryId, { retry, reason });
     return { status: 'failed', retry, reason };
   }
-  await markSent(db, deliveryId, { messageId, attempt, at: new Date() });
+  await markSent(
+    db,
+    deliveryId,
+    { messageId, attempt, at: new Date() },
+    // The claim taken above lasts this long.
+    { retryUntil: new Date(now.getTime() + longestSendMs) },
+  );
   return { status: 'sent', messageId, attempt };
 }
 
