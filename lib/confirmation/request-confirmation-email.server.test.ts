@@ -1,30 +1,15 @@
 import type { PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../database.server.ts';
-import { createBoss, startBoss } from '../queue/boss.server.ts';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../database.server.ts';
 import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
-import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
+import { withTestServices } from '../testing/test-services.ts';
 import { requestConfirmationEmail } from './request-confirmation-email.server.ts';
 
-let testDatabase: TestDatabase;
 let db: Database;
 let boss: PgBoss;
 let limits: RateLimits;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  db = createDatabase(testDatabase.url);
-  boss = await startBoss(createBoss(testDatabase.url, 'web'));
-  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 });
-});
-
-afterAll(async () => {
-  await boss.stop({ graceful: false });
-  await limits.close();
-  await db.$disconnect();
-  await testDatabase.drop();
-});
+withTestServices((services) => ({ db, boss, limits } = services));
 
 const request = (email: string, clientIp = '192.0.2.1') =>
   requestConfirmationEmail({ db, boss, limits }, email, clientIp);

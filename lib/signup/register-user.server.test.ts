@@ -1,30 +1,17 @@
 import type { PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../database.server.ts';
-import { createBoss, startBoss } from '../queue/boss.server.ts';
-import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../database.server.ts';
+import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
-import { createTestDatabase, runAdmin, type TestDatabase } from '../testing/test-database.ts';
+import { runAdmin } from '../testing/test-database.ts';
+import { withTestServices } from '../testing/test-services.ts';
 import { registerUser } from './register-user.server.ts';
 
-let testDatabase: TestDatabase;
+let databaseUrl: string;
 let db: Database;
 let boss: PgBoss;
 let limits: RateLimits;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  db = createDatabase(testDatabase.url);
-  boss = await startBoss(createBoss(testDatabase.url, 'web'));
-  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 });
-});
-
-afterAll(async () => {
-  await limits.close();
-  await boss.stop({ graceful: false });
-  await db.$disconnect();
-  await testDatabase.drop();
-});
+withTestServices((services) => ({ url: databaseUrl, db, boss, limits } = services));
 
 /** The emails queued for a user, as kind and job, oldest first. */
 async function emailsFor(userId: string) {
@@ -109,7 +96,7 @@ describe('registerUser', () => {
   it('stores neither the user nor the job when the transaction fails after both were written', async () => {
     // A deferred constraint trigger fails at COMMIT, after the user row and the job row exist.
     await runAdmin(
-      testDatabase.url,
+      databaseUrl,
       `CREATE FUNCTION fail_commit() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN RAISE EXCEPTION 'forced failure at commit'; END $$;
        CREATE CONSTRAINT TRIGGER fail_commit AFTER INSERT ON users
@@ -121,7 +108,7 @@ describe('registerUser', () => {
         registerUser({ db, boss, limits }, { email: 'doomed@example.com', password: 'correct horse' }),
       ).rejects.toThrow(/forced failure at commit/);
     } finally {
-      await runAdmin(testDatabase.url, 'DROP TRIGGER fail_commit ON users; DROP FUNCTION fail_commit();');
+      await runAdmin(databaseUrl, 'DROP TRIGGER fail_commit ON users; DROP FUNCTION fail_commit();');
     }
     expect(await db.user.findUnique({ where: { email: 'doomed@example.com' } })).toBeNull();
     expect(await boss.findJobs(confirmationEmailQueue)).toHaveLength(jobsBefore.length);
