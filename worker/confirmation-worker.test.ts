@@ -1,10 +1,10 @@
 import type { PgBoss } from 'pg-boss';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../lib/config.server.ts';
 import { hashConfirmationToken } from '../lib/confirmation/confirmation-token.server.ts';
 import { createDatabase, type Database } from '../lib/database.server.ts';
 import { createLogger } from '../lib/logger.server.ts';
-import { claimForSending } from '../lib/mail/delivery-record.server.ts';
+import { claimForSending, sendClaimLeaseMs } from '../lib/mail/delivery-record.server.ts';
 import { createMailer } from '../lib/mail/mailer.server.ts';
 import { sendConfirmationEmail } from '../lib/mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
@@ -200,24 +200,46 @@ describe('confirmation worker', () => {
   it('does not send while another worker holds the send, and does once its claim has lapsed', async () => {
     const { deliveryId } = await signUp('claimed@example.com');
     // A worker that still sends, though its job was handed to another (its heartbeat looked lost).
-    expect(await claimForSending(db, deliveryId, 60_000)).toBe(1);
+    const claim = await claimForSending(db, deliveryId);
+    expect(claim?.attempt).toBe(1);
     const mailer = createMailer(smtp.url);
     const deps = { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' };
     try {
       expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false })).toEqual({ status: 'busy' });
       expect(smtp.messages).toHaveLength(0);
-      const afterTheClaim = new Date(Date.now() + 61_000);
+      const afterTheClaim = new Date(Date.now() + sendClaimLeaseMs + 1_000);
       expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false }, afterTheClaim)).toMatchObject({
         status: 'sent',
         attempt: 2,
       });
     } finally {
+      claim?.release();
       mailer.close();
     }
     // The job itself, when a worker gets to it, finds the email sent.
     await startWorker();
     expect((await waitForJobState(deliveryId, 'completed')).output).toEqual({ status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
+  });
+
+  it("renews a send claim while its worker lives, so only a dead worker's claim lapses", async () => {
+    const { deliveryId } = await signUp('renewed@example.com');
+    const claim = await claimForSending(db, deliveryId);
+    try {
+      const claimedUntil = async () =>
+        (await db.emailDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).claimedUntil?.getTime() ?? 0;
+      const first = await claimedUntil();
+      await vi.waitFor(async () => expect(await claimedUntil()).toBeGreaterThan(first), {
+        timeout: 8_000,
+        interval: 250,
+      });
+      expect(claim?.heldUntil().getTime()).toBe(await claimedUntil());
+    } finally {
+      claim?.release();
+      // No worker ran: take the job away, so the next test's worker does not find it.
+      const [job] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
+      if (job) await web.deleteJob(confirmationEmailQueue, job.id);
+    }
   });
 
   it('takes over a job whose worker froze or died holding it, once its heartbeat lapses', async () => {

@@ -3,23 +3,57 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Transaction } from '../database.server.ts';
 import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
 
+/** How long a send claim lasts unless renewed, and how often its worker renews it while it sends. */
+export const sendClaimLeaseMs = 20_000;
+const sendClaimRenewalMs = 4_000;
+
 /**
- * Claims the delivery for one send attempt, for `leaseMs`: answers the attempt's number (counted
- * over the delivery's whole life, replays included), or undefined when it was sent already or
- * another worker is sending it right now.
+ * A delivery claimed for one send attempt. Its worker renews the claim while it is alive, so a slow
+ * send keeps it however long it takes, and a killed worker's claim lapses within one lease, about
+ * when pg-boss hands its job to another worker.
+ */
+export type SendClaim = {
+  /** The attempt's number, counted over the delivery's whole life, replays included. */
+  attempt: number;
+  /** Until when, as far as this worker knows, no other worker may send this delivery. */
+  heldUntil(): Date;
+  /** Stops renewing; the claim then lapses by itself (a sent or failed delivery needs none). */
+  release(): void;
+};
+
+/**
+ * Claims the delivery for one send attempt: undefined when it was sent already or another worker
+ * holds it right now.
  */
 export async function claimForSending(
   db: Database,
   deliveryId: string,
-  leaseMs: number,
   now = new Date(),
-): Promise<number | undefined> {
+): Promise<SendClaim | undefined> {
+  let heldUntil = new Date(now.getTime() + sendClaimLeaseMs);
   const [claimed] = await db.emailDelivery.updateManyAndReturn({
     where: { id: deliveryId, sentAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
-    data: { status: 'sending', attempts: { increment: 1 }, claimedUntil: new Date(now.getTime() + leaseMs) },
+    data: { status: 'sending', attempts: { increment: 1 }, claimedUntil: heldUntil },
     select: { attempts: true },
   });
-  return claimed?.attempts;
+  if (!claimed) return undefined;
+  const { attempts: attempt } = claimed;
+  const renewal = setInterval(() => {
+    const until = new Date(Date.now() + sendClaimLeaseMs);
+    // The attempt number identifies this claim, so a renewal never touches one another worker took,
+    // nor one this worker has settled (sent or failed) meanwhile.
+    db.emailDelivery
+      .updateMany({
+        where: { id: deliveryId, attempts: attempt, status: 'sending' },
+        data: { claimedUntil: until },
+      })
+      .then(({ count }) => {
+        if (count === 1) heldUntil = until;
+      })
+      // While the database is away the claim simply runs down; markSent stops trying when it has.
+      .catch(() => {});
+  }, sendClaimRenewalMs);
+  return { attempt, heldUntil: () => heldUntil, release: () => clearInterval(renewal) };
 }
 
 // The SMTP server has the message by now; losing this write would send it again on the job's next
@@ -28,8 +62,8 @@ export async function claimForSending(
 export async function markSent(
   db: Database,
   deliveryId: string,
-  sent: { messageId: string; attempt: number; at: Date },
-  { retryUntil }: { retryUntil: Date },
+  sent: { messageId: string; at: Date },
+  claim: SendClaim,
 ): Promise<void> {
   for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
     try {
@@ -39,13 +73,13 @@ export async function markSent(
           status: 'sent',
           messageId: sent.messageId,
           sentAt: sent.at,
-          sentAttempt: sent.attempt,
+          sentAttempt: claim.attempt,
           lastError: null,
         },
       });
       return;
     } catch (error) {
-      if (Date.now() + pauseMs >= retryUntil.getTime()) throw error;
+      if (Date.now() + pauseMs >= claim.heldUntil().getTime()) throw error;
       await sleep(pauseMs);
     }
   }

@@ -10,12 +10,6 @@ const greetingTimeoutMs = 5_000;
 const socketTimeoutMs = 15_000;
 
 /**
- * The longest one send can take before nodemailer gives up on it (connecting, the greeting, then a
- * silent socket), with room for waiting on a pooled connection: how long a delivery stays claimed.
- */
-export const longestSendMs = 2 * (connectionTimeoutMs + greetingTimeoutMs + socketTimeoutMs);
-
-/**
  * One pooled SMTP transport per worker process: reusing connections matters, since a server may
  * pause before greeting each new one (about 100 ms on a local catcher).
  */

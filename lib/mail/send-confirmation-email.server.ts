@@ -4,7 +4,7 @@ import { confirmationTokenLifetimeMs } from '../confirmation/confirmation-token.
 import { issueConfirmationToken } from '../confirmation/issue-confirmation-token.server.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
 import { claimForSending, markFailedAttempt, markSent, markSkipped } from './delivery-record.server.ts';
-import { longestSendMs, type Mailer } from './mailer.server.ts';
+import type { Mailer } from './mailer.server.ts';
 import { classifySmtpFailure } from './smtp-failure.ts';
 
 export type SendConfirmationEmailDeps = { db: Database; mailer: Mailer; appUrl: string; mailFrom: string };
@@ -49,32 +49,30 @@ export async function sendConfirmationEmail(
     return { status: 'skipped', reason: 'already-confirmed' };
   }
 
-  const attempt = await claimForSending(db, deliveryId, longestSendMs, now);
-  if (attempt === undefined) return { status: 'busy' };
-  const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
-  const confirmUrl = user.confirmedAt ? null : await issueConfirmUrl(db, appUrl, user.id, expiresAt);
-  const email: RenderedEmail =
-    delivery.kind === 'confirm' && confirmUrl
-      ? renderConfirmationEmail({ name: user.name, confirmUrl, expiresAt })
-      : renderAlreadyRegisteredEmail({ name: user.name, confirmUrl, appUrl });
-
-  let messageId: string;
+  const claim = await claimForSending(db, deliveryId, now);
+  if (!claim) return { status: 'busy' };
   try {
-    ({ messageId } = await mailer.sendMail({ from: mailFrom, to: user.email, ...email }));
-  } catch (error) {
-    const { permanent, reason } = classifySmtpFailure(error);
-    const retry = !permanent && !lastAttempt;
-    await markFailedAttempt(db, deliveryId, { retry, reason });
-    return { status: 'failed', retry, reason };
+    const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
+    const confirmUrl = user.confirmedAt ? null : await issueConfirmUrl(db, appUrl, user.id, expiresAt);
+    const email: RenderedEmail =
+      delivery.kind === 'confirm' && confirmUrl
+        ? renderConfirmationEmail({ name: user.name, confirmUrl, expiresAt })
+        : renderAlreadyRegisteredEmail({ name: user.name, confirmUrl, appUrl });
+
+    let messageId: string;
+    try {
+      ({ messageId } = await mailer.sendMail({ from: mailFrom, to: user.email, ...email }));
+    } catch (error) {
+      const { permanent, reason } = classifySmtpFailure(error);
+      const retry = !permanent && !lastAttempt;
+      await markFailedAttempt(db, deliveryId, { retry, reason });
+      return { status: 'failed', retry, reason };
+    }
+    await markSent(db, deliveryId, { messageId, at: new Date() }, claim);
+    return { status: 'sent', messageId, attempt: claim.attempt };
+  } finally {
+    claim.release();
   }
-  await markSent(
-    db,
-    deliveryId,
-    { messageId, attempt, at: new Date() },
-    // The claim taken above lasts this long.
-    { retryUntil: new Date(now.getTime() + longestSendMs) },
-  );
-  return { status: 'sent', messageId, attempt };
 }
 
 async function issueConfirmUrl(db: Database, appUrl: string, userId: string, expiresAt: Date): Promise<string> {

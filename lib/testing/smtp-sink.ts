@@ -30,6 +30,8 @@ export type SmtpSinkStats = {
   permanent: number;
   dropped: number;
   delayed: number;
+  /** Messages whose client was gone before the sink answered: never accepted, so not kept. */
+  abandoned: number;
 };
 
 export type SmtpSink = {
@@ -50,7 +52,7 @@ const noFaults: SmtpFaultRates = { transient: 0, drop: 0, delay: 0, delayMs: 0 }
 /** A real SMTP server on loopback that keeps what it receives and can misbehave on request, for tests. */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
-  const stats: SmtpSinkStats = { accepted: 0, transient: 0, permanent: 0, dropped: 0, delayed: 0 };
+  const stats: SmtpSinkStats = { accepted: 0, transient: 0, permanent: 0, dropped: 0, delayed: 0, abandoned: 0 };
   const waiters = new Set<() => void>();
   const scheduledFaults: SmtpFault[] = [];
   const scheduledDelays: number[] = [];
@@ -97,6 +99,12 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
             stats[fault] += 1;
             const [code, text] = fault === 'transient' ? [451, 'Try again later'] : [554, 'Message refused'];
             callback(Object.assign(new Error(text), { responseCode: code }));
+            return;
+          }
+          // A server takes responsibility for a message by its 250 (RFC 5321, 6.1). A client killed
+          // while the answer was held never heard one and sends again: that is not a delivery.
+          if (!sockets.has(session.remotePort)) {
+            stats.abandoned += 1;
             return;
           }
           stats.accepted += 1;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ReceivedMessage } from '../../lib/testing/smtp-sink.ts';
-import type { SignUpOutcome } from './sign-up-load.ts';
+import type { SignUpError, SignUpOutcome } from './sign-up-load.ts';
 
 export type FaultReport = {
   rows: [string, string | number][];
@@ -43,6 +43,23 @@ export async function countPendingJobs(databaseUrl: string): Promise<number> {
         WHERE name = 'confirmation-email' AND state IN ('created', 'retry', 'active')`,
     );
     return rows[0]?.pending ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/** What became of the jobs still pending after the drain: why an email is late. */
+export async function describePendingJobs(databaseUrl: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, unknown>>(
+      `SELECT j.state, j.retry_count, j.start_after, d.status, d.attempts, d.last_error, d.claimed_until
+         FROM pgboss.job j
+         JOIN email_deliveries d ON d.id::text = j.data->>'deliveryId'
+        WHERE j.name = 'confirmation-email' AND j.state IN ('created', 'retry', 'active')`,
+    );
+    return rows.map((row) => JSON.stringify(row));
   } finally {
     await client.end();
   }
@@ -94,12 +111,14 @@ export function buildReport({
     .filter((ms) => ms !== undefined)
     .sort((a, b) => a - b);
 
-  const inRestart = (at: number) => restartWindow !== undefined && at >= restartWindow.from && at <= restartWindow.to;
+  // A request sent just before the database stopped fails in the restart too: what counts is overlap.
+  const inRestart = ({ at, until }: SignUpError) =>
+    restartWindow !== undefined && until >= restartWindow.from && at <= restartWindow.to;
   const errors = outcomes.flatMap((outcome) => outcome.errors);
   const countErrors = (during: boolean) =>
     Object.entries(
       errors
-        .filter((error) => inRestart(error.at) === during)
+        .filter((error) => inRestart(error) === during)
         .reduce<Record<string, number>>(
           (counts, error) => ({ ...counts, [error.kind]: (counts[error.kind] ?? 0) + 1 }),
           {},
@@ -107,7 +126,7 @@ export function buildReport({
     )
       .map(([kind, count]) => `${kind}: ${count}`)
       .join(', ') || 'none';
-  const serverErrorsOutsideRestart = errors.filter((error) => error.kind === '500' && !inRestart(error.at)).length;
+  const serverErrorsOutsideRestart = errors.filter((error) => error.kind === '500' && !inRestart(error)).length;
 
   return {
     lost: lost.length + vanished.length,
@@ -134,6 +153,8 @@ export function buildReport({
         'SMTP faults injected',
         `transient ${smtpStats.transient ?? 0}, dropped ${smtpStats.dropped ?? 0}, delayed ${smtpStats.delayed ?? 0}, refused ${smtpStats.permanent ?? 0}`,
       ],
+      // Held answers whose worker was killed meanwhile: the sink never accepted them.
+      ['messages abandoned by a killed client', smtpStats.abandoned ?? 0],
       ['sign-up response p50 / p95', `${percentile(responseTimes, 0.5)} / ${percentile(responseTimes, 0.95)} ms`],
       ['sign-up -> delivery p50', `${percentile(latencies, 0.5)} ms`],
       ['sign-up -> delivery p95', `${percentile(latencies, 0.95)} ms`],

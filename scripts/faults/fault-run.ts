@@ -14,7 +14,7 @@ import { startSmtpSink } from '../../lib/testing/smtp-sink.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { findFreePort } from '../local-stack/ports.ts';
 import { startChild, type Child } from './child-processes.ts';
-import { buildReport, countPendingJobs, formatTable, readUserStates } from './fault-report.ts';
+import { buildReport, countPendingJobs, describePendingJobs, formatTable, readUserStates } from './fault-report.ts';
 import { runSignUpLoad } from './sign-up-load.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -171,6 +171,7 @@ try {
   say('waiting for the queue to drain');
   const drainDeadline = Date.now() + options.drainTimeoutSeconds * 1000;
   while (Date.now() < drainDeadline && (await countPendingJobs(databaseUrl)) > 0) await sleep(500);
+  for (const job of await describePendingJobs(databaseUrl)) say(`still pending: ${job}`);
 
   const report = buildReport({
     outcomes,

@@ -9,8 +9,8 @@ export type SignUpOutcome = {
   errors: SignUpError[];
 };
 
-/** One failed attempt: the HTTP status, or 'network' when no answer came. */
-export type SignUpError = { kind: string; at: number };
+/** One failed attempt: the HTTP status, or 'network' when no answer came; sent `at`, answered `until`. */
+export type SignUpError = { kind: string; at: number; until: number };
 
 export type SignUpLoadOptions = {
   webUrls: string[];
@@ -66,7 +66,7 @@ async function signUp(webUrl: string, email: string, giveUpAfterMs: number): Pro
       outcome.responseMs = outcome.acceptedAt - at;
       return outcome;
     }
-    outcome.errors.push({ kind: String(status), at });
+    outcome.errors.push({ kind: String(status), at, until: Date.now() });
     await sleep(pauseMs);
   }
   return outcome;
