@@ -15,6 +15,10 @@ function estimator(): ZxcvbnFactory {
     translations: english.translations,
     // The estimate's cost grows faster than linearly with length; a strong start is strong enough.
     maxLength: 64,
+    // Trying every combination of look-alike substitutions ("p@$$w0rd") was four fifths of the
+    // check's time (20 ms a password, the largest CPU cost of a sign-up); four substituted
+    // characters still catch the l33t spellings of common words, names and passwords in 4.5 ms.
+    l33tMaxSubstitutions: 4,
   });
   return factory;
 }

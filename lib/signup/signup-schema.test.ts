@@ -54,6 +54,12 @@ describe('signupSchema', () => {
     ]);
   });
 
+  it('sees through look-alike spellings of words and names', () => {
+    for (const password of ['Sh@k3sp3ar3', 'j0hn5m1th', 'm0nk3yb@n@n@']) {
+      expect(fieldErrors({ email: 'a@example.com', password }).password, password).toHaveLength(1);
+    }
+  });
+
   it("refuses a password built from the user's own address or name", () => {
     const personal = "Don't build your password from your email address or name.";
     expect(fieldErrors({ email: 'zanzibarian@example.com', password: 'zanzibarian' }).password).toEqual([personal]);
