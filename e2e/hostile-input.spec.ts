@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { fieldErrorsIn } from '../lib/testing/rendered-form.ts';
 import { expect, randomClientIp, test } from './fixtures.ts';
-import { fieldErrorsIn, serverActionForm } from './server-action-form.ts';
+import { serverActionForm } from './server-action-form.ts';
 
 // Every address in the corpus lies under this run's own domain, so "nothing stored" is one query.
 const marker = `h${randomUUID().slice(0, 8)}.example`;

@@ -51,10 +51,23 @@ test('a server action posted from another origin is refused and stores nothing',
   database,
 }) => {
   const form = await serverActionForm(request, '/signup');
-  const response = await form.post({ email, password: 'kangaroo sunset 42' }, { origin: 'https://attacker.example' });
-  expect(response.status()).toBeGreaterThanOrEqual(400);
+  for (const origin of ['https://attacker.example', 'null']) {
+    const response = await form.post({ email, password: 'kangaroo sunset 42' }, { origin });
+    expect(response.status(), origin).toBe(403);
+    expect(await response.text(), origin).toBe('Cross-origin requests are refused.\n');
+    expect(response.headers()['x-content-type-options'], origin).toBe('nosniff');
+  }
   const { rows } = await database.query('SELECT 1 FROM users WHERE email = $1', [email]);
   expect(rows).toHaveLength(0);
+});
+
+test('the same form posted from the app itself signs up', async ({ request, email, database }) => {
+  const form = await serverActionForm(request, '/signup');
+  const response = await form.post({ email, password: 'kangaroo sunset 42' });
+  expect(response.status()).toBe(303);
+  expect(response.headers()['location']).toBe('/signup/check-inbox');
+  const { rows } = await database.query('SELECT 1 FROM users WHERE email = $1', [email]);
+  expect(rows).toHaveLength(1);
 });
 
 test.describe('without JavaScript', () => {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { signupSchema } from '../lib/signup/signup-schema.ts';
+import { fieldErrorsIn } from '../lib/testing/rendered-form.ts';
 import { expect, randomClientIp, test } from './fixtures.ts';
-import { fieldErrorsIn, serverActionForm } from './server-action-form.ts';
+import { serverActionForm } from './server-action-form.ts';
 
 // Generated sign-ups that the validation layer refuses, thrown at both doors. Bounded runs: each
 // is an HTTP round trip. Every address that could be valid lies under this run's own domain, so

@@ -20,6 +20,7 @@ const optionsSchema = z
     BENCH_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
     BENCH_BROWSER_SIGNUPS: z.coerce.number().int().min(0).max(50).default(6),
     BENCH_PROFILE_SAMPLES: z.coerce.number().int().min(1).max(1000).default(40),
+    BENCH_ENUMERATION_SAMPLES: z.coerce.number().int().min(0).max(2000).default(150),
     BENCH_OUTPUT_DIR: z.string().min(1).default('bench-results'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   })
@@ -32,6 +33,7 @@ const optionsSchema = z
     drainTimeoutSeconds: env.BENCH_DRAIN_TIMEOUT_SECONDS,
     browserSignups: env.BENCH_BROWSER_SIGNUPS,
     profileSamples: env.BENCH_PROFILE_SAMPLES,
+    enumerationSamples: env.BENCH_ENUMERATION_SAMPLES,
     outputDir: env.BENCH_OUTPUT_DIR,
     workerConcurrency: env.WORKER_CONCURRENCY,
   }));

@@ -26,7 +26,11 @@ function run(mode: SignupMode, smtpLatencyMs: number, connections: number, p95: 
   };
 }
 
-const options = loadBenchOptions({ BENCH_SMTP_LATENCIES_MS: '0,1000', BENCH_CONCURRENCY: '1' });
+const options = loadBenchOptions({
+  BENCH_SMTP_LATENCIES_MS: '0,1000',
+  BENCH_CONCURRENCY: '1',
+  BENCH_ENUMERATION_SAMPLES: '100',
+});
 const measured: Omit<BenchResults, 'targets'> = {
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:05:00.000Z',
@@ -63,6 +67,23 @@ const measured: Omit<BenchResults, 'targets'> = {
       loadAverage: 1,
     },
   ],
+  enumeration: {
+    // 100 each: SE = sqrt(201 / 120000) = 0.041; sign-up 0.53 is 0.73 SE from 0.5, resend 0.62 is 2.93.
+    signup: {
+      endpoint: 'POST /api/users',
+      knownMs: latency(70, 95),
+      unknownMs: latency(69, 96),
+      distinguishability: { auc: 0.53, standardError: 0.041, indistinguishable: true },
+      otherAnswers: 0,
+    },
+    resend: {
+      endpoint: '/resend form',
+      knownMs: latency(31.5, 40),
+      unknownMs: latency(24, 30),
+      distinguishability: { auc: 0.62, standardError: 0.041, indistinguishable: false },
+      otherAnswers: 1,
+    },
+  },
 };
 
 describe('evaluateTargets', () => {
@@ -77,6 +98,8 @@ describe('evaluateTargets', () => {
       'Worker throughput, 4 workers × 4, 3000 queued': true,
       'Peak RSS of the web process (next start), deferred, up to 1 concurrent': true,
       'Peak RSS of a worker process (largest seen)': false,
+      'Sign-up: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': true,
+      'Resend: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': false,
     });
   });
 });
@@ -89,6 +112,18 @@ describe('the report', () => {
     );
     expect(report).toContain('| baseline (send in request) | 1000 ms | 1 | 525 ms | 1050 ms |');
     expect(report).toContain('![Sign-up latency by SMTP latency and mode](chart.svg)');
+  });
+
+  it('compares known with unknown addresses for each endpoint', () => {
+    const report = renderReport({ ...measured, targets: evaluateTargets(measured) }, 'chart.svg');
+    expect(report).toContain(
+      '| POST /api/users | 70 ms / 95 ms | 69 ms / 96 ms | +1.0 ms | 0.530 ± 0.041 | indistinguishable |',
+    );
+    expect(report).toContain(
+      '| /resend form | 32 ms / 40 ms | 24 ms / 30 ms | +7.5 ms | 0.620 ± 0.041 | **distinguishable** |',
+    );
+    expect(report).toContain('Answers other than the designed one, left out: 1.');
+    expect(report).toContain('| 2.93 SE | at most 2.00 SE | **no** (1.46× the target) |');
   });
 
   it('draws one bar per run in a standalone SVG', () => {

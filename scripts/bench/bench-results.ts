@@ -1,5 +1,6 @@
 import type { BenchOptions } from './bench-options.ts';
 import type { Distribution } from './distribution.ts';
+import type { EnumerationTiming } from './enumeration-timing.ts';
 import type { SignupFloor } from './sign-up-floor.ts';
 import type { WorkerThroughput } from './worker-throughput.ts';
 
@@ -60,5 +61,7 @@ export type BenchResults = {
   signups: SignupRun[];
   modes: ModeSummary[];
   workers: WorkerThroughput[];
+  /** Known against unknown addresses, deferred mode; absent when BENCH_ENUMERATION_SAMPLES is 0. */
+  enumeration?: EnumerationTiming;
   targets: TargetResult[];
 };

@@ -23,6 +23,7 @@ import { measureBrowserSignups } from './browser-timing.ts';
 import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.ts';
 import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
+import { measureEnumerationTiming, type EnumerationTiming } from './enumeration-timing.ts';
 import { renderLatencyChart } from './latency-chart.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad } from './sign-up-load.ts';
@@ -32,6 +33,9 @@ import { measureWorkerThroughput, type WorkerThroughput } from './worker-through
 const root = path.resolve(import.meta.dirname, '../..');
 const chartFile = 'latency-by-smtp-latency.svg';
 const log = labelledLog('bench');
+// The header the app takes a client's address from, as behind a reverse proxy: the enumeration
+// timing names a client of its own in it for every request, so no per-client limit answers it.
+const clientIpHeader = 'x-real-ip';
 
 type Stack = {
   options: BenchOptions;
@@ -90,6 +94,8 @@ try {
       // The load comes from one address at a rate no real client has: the limits would answer most of it.
       SIGNUP_LIMIT_PER_MINUTE: '10000000',
       SIGNUP_LIMIT_PER_CLIENT: '10000000',
+      TRUSTED_PROXY_IP_HEADER: clientIpHeader,
+      TRUSTED_PROXY_HOPS: '1',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   };
@@ -104,10 +110,12 @@ try {
 
     const signups: SignupRun[] = [];
     const modes: ModeSummary[] = [];
+    let enumeration: EnumerationTiming | undefined;
     for (const mode of ['deferred', 'in-request'] as const) {
       const measured = await measureMode(stack, mode);
       signups.push(...measured.runs);
       modes.push(measured.summary);
+      enumeration ??= measured.enumeration;
     }
     const workers: WorkerThroughput[] = [];
     for (const count of options.workerCounts) workers.push(await measureWorkers(stack, count));
@@ -128,6 +136,7 @@ try {
       signups,
       modes,
       workers,
+      enumeration,
     };
     const results: BenchResults = { ...measuredResults, targets: evaluateTargets(measuredResults) };
     await writeFile(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -150,8 +159,14 @@ try {
   await database.stop();
 }
 
-/** One mode's web process (and worker), every SMTP latency and concurrency, then a browser. */
-async function measureMode(stack: Stack, mode: SignupMode): Promise<{ runs: SignupRun[]; summary: ModeSummary }> {
+/**
+ * One mode's web process (and worker), every SMTP latency and concurrency, in deferred mode known
+ * against unknown addresses, then a browser.
+ */
+async function measureMode(
+  stack: Stack,
+  mode: SignupMode,
+): Promise<{ runs: SignupRun[]; summary: ModeSummary; enumeration?: EnumerationTiming }> {
   const { options, sink, appUrl } = stack;
   const logDir = path.join(stack.outputDir, 'logs', mode);
   await mkdir(logDir, { recursive: true });
@@ -209,17 +224,35 @@ async function measureMode(stack: Stack, mode: SignupMode): Promise<{ runs: Sign
       }
     }
 
+    const enumeration =
+      mode === 'deferred' && options.enumerationSamples > 0 ? await measureEnumeration(stack) : undefined;
     const browser = options.browserSignups > 0 ? await measureBrowser(stack, mode, logDir) : undefined;
     const webStats = await web.stats();
     const workerStats = await worker?.stats();
     return {
       runs,
       summary: { mode, webPeakRssBytes: webStats.peakRssBytes, workerPeakRssBytes: workerStats?.peakRssBytes, browser },
+      enumeration,
     };
   } finally {
     await web.stop();
     await worker?.stop();
   }
+}
+
+/** Sign-up and resend for addresses with and without an account: their times must not tell which is which. */
+async function measureEnumeration({ appUrl, options }: Stack): Promise<EnumerationTiming> {
+  const samples = options.enumerationSamples;
+  log(`deferred: sign-up and resend for ${samples} known and ${samples} unknown addresses each, one at a time…`);
+  const timing = await measureEnumerationTiming({ appUrl, samples, clientIpHeader, tag: 'enumeration' });
+  for (const { endpoint, knownMs, unknownMs, distinguishability, otherAnswers } of [timing.signup, timing.resend]) {
+    log(
+      `  ${endpoint}: p50 known ${knownMs?.p50.toFixed(1)} ms, unknown ${unknownMs?.p50.toFixed(1)} ms, ` +
+        `AUC ${distinguishability?.auc.toFixed(3)} ± ${distinguishability?.standardError.toFixed(3)}` +
+        (otherAnswers > 0 ? `, ${otherAnswers} other answers` : ''),
+    );
+  }
+  return timing;
 }
 
 /** Browser sign-ups at the slowest SMTP latency, where the two modes differ most. */

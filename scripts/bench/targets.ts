@@ -112,5 +112,23 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
       direction: 'at most',
     });
   }
+  // Who is registered must not show in how long the answer takes (the issue: "no more than noise").
+  const { enumeration } = results;
+  const endpoints = enumeration
+    ? ([
+        ['Sign-up', enumeration.signup],
+        ['Resend', enumeration.resend],
+      ] as const)
+    : [];
+  for (const [name, { distinguishability }] of endpoints) {
+    if (!distinguishability) continue;
+    add({
+      target: `${name}: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)`,
+      measured: Math.abs(distinguishability.auc - 0.5) / distinguishability.standardError,
+      unit: 'SE',
+      limit: 2,
+      direction: 'at most',
+    });
+  }
   return targets;
 }
