@@ -1,7 +1,7 @@
 import 'server-only';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Transaction } from '../database.server.ts';
-import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
+import type { EmailDeliveryStatus, EmailKind } from '../generated/prisma/enums.ts';
 
 /** How long a send claim lasts unless renewed, and how often its worker renews it while it sends. */
 export const sendClaimLeaseMs = 20_000;
@@ -21,23 +21,45 @@ export type SendClaim = {
   release(): void;
 };
 
+/** A claimed delivery with what its email needs: whom to write, and which email. */
+export type ClaimedDelivery = SendClaim & {
+  kind: EmailKind;
+  user: { id: string; email: string; name: string | null; confirmedAt: Date | null };
+};
+
+type ClaimRow = {
+  attempts: number;
+  kind: EmailKind;
+  userId: string;
+  email: string;
+  name: string | null;
+  confirmedAt: Date | null;
+};
+
 /**
- * Claims the delivery for one send attempt: undefined when it was sent already or another worker
- * holds it right now.
+ * Claims the delivery for one send attempt and reads its recipient, in one statement: the send
+ * path runs for every email, and each round trip costs the worker more CPU than the SMTP send.
+ * Undefined when there is nothing to send now: sent already, the user gone, a confirmation for a
+ * confirmed account, or another worker's claim still holding (`whyNotClaimed` tells which).
  */
 export async function claimForSending(
   db: Database,
   deliveryId: string,
   now = new Date(),
-): Promise<SendClaim | undefined> {
+): Promise<ClaimedDelivery | undefined> {
   let heldUntil = new Date(now.getTime() + sendClaimLeaseMs);
-  const [claimed] = await db.emailDelivery.updateManyAndReturn({
-    where: { id: deliveryId, sentAt: null, OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
-    data: { status: 'sending', attempts: { increment: 1 }, claimedUntil: heldUntil },
-    select: { attempts: true },
-  });
+  const [claimed] = await db.$queryRaw<ClaimRow[]>`
+    UPDATE email_deliveries AS d
+       SET status = 'sending', attempts = d.attempts + 1, claimed_until = ${heldUntil}, updated_at = ${now}
+      FROM users AS u
+     WHERE d.id = ${deliveryId}::uuid
+       AND u.id = d.user_id
+       AND d.sent_at IS NULL
+       AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
+       AND NOT (d.kind = 'confirm' AND u.confirmed_at IS NOT NULL)
+    RETURNING d.attempts, d.kind::text AS kind, u.id AS "userId", u.email, u.name, u.confirmed_at AS "confirmedAt"`;
   if (!claimed) return undefined;
-  const { attempts: attempt } = claimed;
+  const { attempts: attempt, kind, userId, email, name, confirmedAt } = claimed;
   const renewal = setInterval(() => {
     const until = new Date(Date.now() + sendClaimLeaseMs);
     // The attempt number identifies this claim, so a renewal never touches one another worker took,
@@ -53,7 +75,35 @@ export async function claimForSending(
       // While the database is away the claim simply runs down; markSent stops trying when it has.
       .catch(() => {});
   }, sendClaimRenewalMs);
-  return { attempt, heldUntil: () => heldUntil, release: () => clearInterval(renewal) };
+  return {
+    attempt,
+    kind,
+    user: { id: userId, email, name, confirmedAt },
+    heldUntil: () => heldUntil,
+    release: () => clearInterval(renewal),
+  };
+}
+
+export type NotClaimed =
+  | { status: 'already-sent' }
+  /** Another worker is sending it right now; ask again later. */
+  | { status: 'busy' }
+  | { status: 'skipped'; reason: 'user-gone' | 'already-confirmed' };
+
+/** Why `claimForSending` found nothing to send; a confirmation no longer needed is recorded as skipped. */
+export async function whyNotClaimed(db: Database, deliveryId: string): Promise<NotClaimed> {
+  const delivery = await db.emailDelivery.findUnique({
+    where: { id: deliveryId },
+    select: { kind: true, sentAt: true, user: { select: { confirmedAt: true } } },
+  });
+  // Records go with their user (ON DELETE CASCADE).
+  if (!delivery) return { status: 'skipped', reason: 'user-gone' };
+  if (delivery.sentAt) return { status: 'already-sent' };
+  if (delivery.kind === 'confirm' && delivery.user.confirmedAt) {
+    await markSkipped(db, deliveryId);
+    return { status: 'skipped', reason: 'already-confirmed' };
+  }
+  return { status: 'busy' };
 }
 
 // The SMTP server has the message by now; losing this write would send it again on the job's next

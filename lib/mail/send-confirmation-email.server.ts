@@ -3,7 +3,13 @@ import type { Database } from '../database.server.ts';
 import { confirmationTokenLifetimeMs } from '../confirmation/confirmation-token.server.ts';
 import { issueConfirmationToken } from '../confirmation/issue-confirmation-token.server.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
-import { claimForSending, markFailedAttempt, markSent, markSkipped } from './delivery-record.server.ts';
+import {
+  claimForSending,
+  markFailedAttempt,
+  markSent,
+  whyNotClaimed,
+  type NotClaimed,
+} from './delivery-record.server.ts';
 import type { Mailer } from './mailer.server.ts';
 import { classifySmtpFailure } from './smtp-failure.ts';
 
@@ -16,18 +22,16 @@ export type DeliveryAttempt = {
 };
 
 export type SendResult =
+  | NotClaimed
   | { status: 'sent'; messageId: string; attempt: number }
-  | { status: 'already-sent' }
-  /** Another worker is sending it right now; ask again later. */
-  | { status: 'busy' }
-  | { status: 'skipped'; reason: 'user-gone' | 'already-confirmed' }
   | { status: 'failed'; retry: boolean; reason: string };
 
 /**
  * Sends the email a delivery record asks for, at most once. A record that says the SMTP server
  * already accepted it (a job run again after its worker died) sends nothing, and neither does a job
- * another worker took over while the first still sends (the record is claimed for the send). The user is read again
- * here, not trusted from the job: by the time a queued job runs the account may be confirmed or gone.
+ * another worker took over while the first still sends (the record is claimed for the send). The
+ * user is read again here, not trusted from the job: by the time a queued job runs the account may
+ * be confirmed or gone.
  * The token is created now, so its 24 hours start when the email leaves, and its plaintext exists
  * only in the message. SMTP failures are answers (retry or not); database failures throw.
  */
@@ -36,26 +40,14 @@ export async function sendConfirmationEmail(
   { deliveryId, lastAttempt }: DeliveryAttempt,
   now = new Date(),
 ): Promise<SendResult> {
-  const delivery = await db.emailDelivery.findUnique({
-    where: { id: deliveryId },
-    select: { kind: true, sentAt: true, user: { select: { id: true, email: true, name: true, confirmedAt: true } } },
-  });
-  // Records go with their user (ON DELETE CASCADE).
-  if (!delivery) return { status: 'skipped', reason: 'user-gone' };
-  if (delivery.sentAt) return { status: 'already-sent' };
-  const { user } = delivery;
-  if (delivery.kind === 'confirm' && user.confirmedAt) {
-    await markSkipped(db, deliveryId);
-    return { status: 'skipped', reason: 'already-confirmed' };
-  }
-
   const claim = await claimForSending(db, deliveryId, now);
-  if (!claim) return { status: 'busy' };
+  if (!claim) return whyNotClaimed(db, deliveryId);
+  const { kind, user } = claim;
   try {
     const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
     const confirmUrl = user.confirmedAt ? null : await issueConfirmUrl(db, appUrl, user.id, expiresAt);
     const email: RenderedEmail =
-      delivery.kind === 'confirm' && confirmUrl
+      kind === 'confirm' && confirmUrl
         ? renderConfirmationEmail({ name: user.name, confirmUrl, expiresAt })
         : renderAlreadyRegisteredEmail({ name: user.name, confirmUrl, appUrl });
 
