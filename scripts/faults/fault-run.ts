@@ -36,7 +36,9 @@ const optionsSchema = z.object({
   delayMs: count.default(1500),
   /** Every n-th address is one the SMTP server refuses for good (it must end dead-lettered, not lost). */
   bounceEvery: count.default(100),
-  drainTimeoutSeconds: count.default(180),
+  // Long enough for a retry at the queue's longest backoff (5 minutes): an email that met several
+  // SMTP faults in a row is late, not lost, and the drain waits for it.
+  drainTimeoutSeconds: count.default(330),
 });
 
 const { values } = parseArgs({
