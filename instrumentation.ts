@@ -8,4 +8,6 @@ export async function register(): Promise<void> {
   // Open the database pool and start pg-boss now rather than on the first sign-up. A database that
   // is down must not stop the server from starting: the first request that needs it tries again.
   getServices().catch((error: unknown) => console.error('could not connect to the database at start-up', error));
+  const { warmPasswordEstimator } = await import('./lib/signup/password-strength.ts');
+  warmPasswordEstimator();
 }

@@ -6,10 +6,12 @@ import * as english from '@zxcvbn-ts/language-en';
 // or any offline one gets through; 2 and up hold against online guessing.
 const minimumScore = 2;
 
-// The dictionaries take ~0.4 s and ~45 MB to load: only on the first sign-up, not at start-up.
-let factory: ZxcvbnFactory | undefined;
+// The dictionaries take ~0.4 s and ~45 MB to load. A server loads them as it starts (see
+// instrumentation.ts, bundled apart from the routes: hence one estimator per process on globalThis)
+// so that the first sign-up does not wait for them.
+const cache = globalThis as typeof globalThis & { passwordEstimator?: ZxcvbnFactory };
 function estimator(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
+  cache.passwordEstimator ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...english.dictionary },
     graphs: common.adjacencyGraphs,
     translations: english.translations,
@@ -20,7 +22,12 @@ function estimator(): ZxcvbnFactory {
     // characters still catch the l33t spellings of common words, names and passwords in 4.5 ms.
     l33tMaxSubstitutions: 4,
   });
-  return factory;
+  return cache.passwordEstimator;
+}
+
+/** Loads the dictionaries now rather than on the first sign-up. */
+export function warmPasswordEstimator(): void {
+  estimator().check('warm up', []);
 }
 
 /**

@@ -16,13 +16,13 @@ const optionsSchema = z
     BENCH_CONCURRENCY: list(count.max(256)).default([1, 8]),
     BENCH_DURATION_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
     BENCH_WORKER_COUNTS: list(count.max(16)).default([1, 2, 4]),
-    BENCH_BACKLOG: z.coerce.number().int().min(10).max(20_000).default(3000),
-    BENCH_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
+    BENCH_BACKLOG: z.coerce.number().int().min(10).max(20_000).default(5000),
+    BENCH_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(60),
     BENCH_BROWSER_SIGNUPS: z.coerce.number().int().min(0).max(50).default(6),
     BENCH_PROFILE_SAMPLES: z.coerce.number().int().min(1).max(1000).default(40),
     BENCH_ENUMERATION_SAMPLES: z.coerce.number().int().min(0).max(2000).default(150),
     BENCH_OUTPUT_DIR: z.string().min(1).default('bench-results'),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
   })
   .transform((env) => ({
     smtpLatenciesMs: env.BENCH_SMTP_LATENCIES_MS,
