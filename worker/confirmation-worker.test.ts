@@ -81,9 +81,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
-function waitForJobState(deliveryId: string, state: string, queue = confirmationEmailQueue) {
-  return waitFor(`the job for delivery ${deliveryId} reaching ${state}`, async () => {
-    const [job] = await web.findJobs(queue, { data: { deliveryId } });
+/** The job whose payload holds `data` (a delivery id, say), once it reaches `state`. */
+function waitForJobState(data: object, state: string, queue = confirmationEmailQueue) {
+  return waitFor(`the ${queue} job for ${JSON.stringify(data)} reaching ${state}`, async () => {
+    const [job] = await web.findJobs(queue, { data });
     return job?.state === state ? job : undefined;
   });
 }
@@ -98,6 +99,10 @@ function linkIn(text: string): URL {
   return new URL(match[0]);
 }
 
+function tokenIn(message: { text?: string } | undefined): string {
+  return linkIn(message?.text ?? '').searchParams.get('token') ?? '';
+}
+
 describe('confirmation worker', () => {
   it('sends the confirmation email with a single-use link, stores only the token hash, and records the delivery', async () => {
     await startWorker();
@@ -107,7 +112,7 @@ describe('confirmation worker', () => {
     expect(message?.subject).toBe('Confirm your email address');
     expect(message?.to).toMatchObject({ text: 'ada@example.com' });
     expect(message?.html).toContain('Hello Ada');
-    const token = linkIn(message?.text ?? '').searchParams.get('token') ?? '';
+    const token = tokenIn(message);
 
     const stored = await db.confirmationToken.findMany({ where: { userId: user.id } });
     expect(stored).toHaveLength(1);
@@ -117,7 +122,7 @@ describe('confirmation worker', () => {
     expect(expiresInHours).toBeGreaterThan(23.9);
     expect(expiresInHours).toBeLessThanOrEqual(24);
 
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(JSON.stringify(job.data)).not.toContain(token);
     expect(await deliveryRecord(deliveryId)).toMatchObject({
       status: 'sent',
@@ -134,7 +139,7 @@ describe('confirmation worker', () => {
 
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'retry@example.com' });
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(job.retryCount).toBe(1);
     expect(await deliveryRecord(deliveryId)).toMatchObject({ status: 'sent', attempts: 2, sentAttempt: 2 });
     expect(smtp.messages).toHaveLength(1);
@@ -145,7 +150,7 @@ describe('confirmation worker', () => {
     await startWorker();
     const { deliveryId } = await signUp('dropped@example.com');
 
-    await waitForJobState(deliveryId, 'completed');
+    await waitForJobState({ deliveryId }, 'completed');
     expect(smtp.stats).toMatchObject({ dropped: 1, accepted: 1 });
     expect(smtp.messages).toHaveLength(1);
   });
@@ -155,7 +160,7 @@ describe('confirmation worker', () => {
     await startWorker();
     const { deliveryId } = await signUp('bounce@example.com');
 
-    const dead = await waitForJobState(deliveryId, 'created', confirmationEmailDeadLetterQueue);
+    const dead = await waitForJobState({ deliveryId }, 'created', confirmationEmailDeadLetterQueue);
     const [original] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
     expect(original).toMatchObject({ state: 'failed', retryCount: 0 });
     expect(await deliveryRecord(deliveryId)).toMatchObject({
@@ -192,7 +197,7 @@ describe('confirmation worker', () => {
     await smtp.waitForMessages(1);
 
     await startWorker();
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(job.output).toEqual({ status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
@@ -218,7 +223,7 @@ describe('confirmation worker', () => {
     }
     // The job itself, when a worker gets to it, finds the email sent.
     await startWorker();
-    expect((await waitForJobState(deliveryId, 'completed')).output).toEqual({ status: 'already-sent' });
+    expect((await waitForJobState({ deliveryId }, 'completed')).output).toEqual({ status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
 
@@ -253,7 +258,7 @@ describe('confirmation worker', () => {
     await startWorker();
     const [message] = await smtp.waitForMessages(1, 25_000);
     expect(message?.to).toMatchObject({ text: 'stalled@example.com' });
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(job.retryCount).toBe(1);
   });
 
@@ -263,14 +268,14 @@ describe('confirmation worker', () => {
     const { user, deliveryId } = await signUp('outage@example.com');
     expect(user.email).toBe('outage@example.com');
 
-    await waitForJobState(deliveryId, 'retry');
+    await waitForJobState({ deliveryId }, 'retry');
     expect((await deliveryRecord(deliveryId)).status).toBe('retrying');
     // The server comes back; afterEach stops it once the worker has let go of its connections.
     await smtp.stop();
     smtp = await startSmtpSink(port);
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'outage@example.com' });
-    await waitForJobState(deliveryId, 'completed');
+    await waitForJobState({ deliveryId }, 'completed');
   });
 
   it('sends nothing for an account confirmed while its job waited', async () => {
@@ -278,7 +283,7 @@ describe('confirmation worker', () => {
     await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
     await startWorker();
 
-    await waitForJobState(deliveryId, 'completed');
+    await waitForJobState({ deliveryId }, 'completed');
     expect((await deliveryRecord(deliveryId)).status).toBe('skipped');
     expect(smtp.messages).toHaveLength(0);
   });
