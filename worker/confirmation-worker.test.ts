@@ -1,7 +1,10 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../lib/config.server.ts';
+import { confirmEmail } from '../lib/confirmation/confirm-email.server.ts';
 import { hashConfirmationToken } from '../lib/confirmation/confirmation-token.server.ts';
+import { requestConfirmationEmail } from '../lib/confirmation/request-confirmation-email.server.ts';
+import { resendConfirmationEmail } from '../lib/confirmation/resend-confirmation-email.server.ts';
 import { createDatabase, type Database } from '../lib/database.server.ts';
 import { createLogger } from '../lib/logger.server.ts';
 import { claimForSending, sendClaimLeaseMs } from '../lib/mail/delivery-record.server.ts';
@@ -9,6 +12,7 @@ import { createMailer } from '../lib/mail/mailer.server.ts';
 import { sendConfirmationEmail } from '../lib/mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
 import { confirmationEmailDeadLetterQueue, confirmationEmailQueue } from '../lib/queue/confirmation-email-job.ts';
+import { confirmationResendQueue, type ConfirmationResendJob } from '../lib/queue/confirmation-resend-job.ts';
 import { listDeadLetters, replayDeadLetters } from '../lib/queue/dead-letters.server.ts';
 import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/signup/register-user.server.ts';
@@ -27,7 +31,9 @@ let limits: RateLimits;
 
 /** Retry at once, so the retry tests take seconds rather than the production backoff. */
 async function retryQuickly() {
-  await web.updateQueue(confirmationEmailQueue, { retryDelay: 1, retryBackoff: false });
+  for (const queue of [confirmationEmailQueue, confirmationResendQueue]) {
+    await web.updateQueue(queue, { retryDelay: 1, retryBackoff: false });
+  }
 }
 
 beforeAll(async () => {
@@ -50,7 +56,7 @@ let worker: RunningWorker | undefined;
 async function startWorker(smtpUrl = smtp.url) {
   const config = loadConfig({ DATABASE_URL: testDatabase.url, SMTP_URL: smtpUrl, APP_URL: appUrl });
   worker = await startWorkerProcess(config, logger);
-  // The worker brings the queue to its production settings on start.
+  // The worker brings the queues to their production settings on start.
   await retryQuickly();
   return worker;
 }
@@ -303,5 +309,68 @@ describe('confirmation worker', () => {
     const [job] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
     expect(job?.state).toBe('completed');
     expect((await deliveryRecord(deliveryId)).status).toBe('sent');
+  });
+});
+
+describe('confirmation resend worker', () => {
+  let clients = 0;
+
+  /** A resend asked for as the web tier asks, each from a client of its own so that no per-client limit answers. */
+  async function requestResend(email: string) {
+    clients += 1;
+    const verdict = await requestConfirmationEmail({ boss: web, limits }, email, `192.0.2.${clients}`);
+    expect(verdict).toEqual({ allowed: true });
+  }
+
+  it('sends an unconfirmed account a new link, and the earlier one stops working', async () => {
+    await startWorker();
+    await signUp('again@example.com');
+    const [first] = await smtp.waitForMessages(1);
+
+    await requestResend('again@example.com');
+    const job = await waitForJobState({ email: 'again@example.com' }, 'completed', confirmationResendQueue);
+    expect(job.output).toEqual({ status: 'queued', deliveryId: expect.any(String) });
+    const [, second] = await smtp.waitForMessages(2);
+    expect(second?.subject).toBe('Confirm your email address');
+    expect(second?.to).toMatchObject({ text: 'again@example.com' });
+    expect(await confirmEmail(db, tokenIn(first))).toBe('invalid');
+    expect(await confirmEmail(db, tokenIn(second))).toBe('confirmed');
+  });
+
+  it('sends nothing for an address with a confirmed account or none, and completes the job', async () => {
+    await db.user.create({ data: { email: 'done@example.com', passwordHash: 'x', confirmedAt: new Date() } });
+    await startWorker();
+    const emailJobsBefore = await web.findJobs(confirmationEmailQueue);
+
+    for (const email of ['done@example.com', 'nobody@example.com']) {
+      await requestResend(email);
+      const job = await waitForJobState({ email }, 'completed', confirmationResendQueue);
+      expect(job.output).toEqual({ status: 'no-unconfirmed-account' });
+    }
+    // A resend job completes only after the email it queues has committed: none was.
+    expect(await web.findJobs(confirmationEmailQueue)).toHaveLength(emailJobsBefore.length);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('queues one email for a resend job run twice', async () => {
+    const { user } = await signUp('twice@example.com');
+    await retryQuickly();
+    await requestResend('twice@example.com');
+    // A worker took the job and committed its email, then died before pg-boss recorded the job done.
+    const crashed = await startBoss(createBoss(testDatabase.url, 'web'));
+    const [held] = await crashed.fetch<ConfirmationResendJob>(confirmationResendQueue);
+    if (!held) throw new Error('the resend job was not queued');
+    const first = await resendConfirmationEmail({ db, boss: crashed }, { email: held.data.email, requestKey: held.id });
+    await crashed.stop({ graceful: false });
+
+    // Once its heartbeat lapses, another worker takes the job over and runs it again.
+    await startWorker();
+    const job = await waitForJobState({ email: 'twice@example.com' }, 'completed', confirmationResendQueue);
+    expect(job.retryCount).toBe(1);
+    expect(job.output).toEqual(first);
+    const deliveries = await db.emailDelivery.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' } });
+    expect(deliveries.map(({ requestKey }) => requestKey)).toEqual([null, held.id]);
+    await Promise.all(deliveries.map(({ id }) => waitForJobState({ deliveryId: id }, 'completed')));
+    expect(smtp.messages).toHaveLength(2);
   });
 });
