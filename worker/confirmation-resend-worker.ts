@@ -17,10 +17,9 @@ export function startConfirmationResendWorker(boss: PgBoss, deps: Services, logg
       burstWhenBatchFull: true,
       perJobResults: true,
       includeMetadata: true,
-      // NOTIFY wakes the worker for new jobs; retries coming due are not announced, so this
-      // backstop poll decides how soon they are picked up (and all of them while LISTEN is down).
-      pollingIntervalSeconds: 2,
-      notifyPollingIntervalSeconds: 2,
+      // Resend jobs come due a moment after they are queued, unannounced (see their queue): this poll
+      // decides how much later than that the email is queued.
+      pollingIntervalSeconds: 1,
     },
     (jobs) => Promise.all(jobs.map((job) => runJob(deps, job, logger))),
   );

@@ -358,8 +358,10 @@ describe('confirmation resend worker', () => {
     await requestResend('twice@example.com');
     // A worker took the job and committed its email, then died before pg-boss recorded the job done.
     const crashed = await startBoss(createBoss(testDatabase.url, 'web'));
-    const [held] = await crashed.fetch<ConfirmationResendJob>(confirmationResendQueue);
-    if (!held) throw new Error('the resend job was not queued');
+    const held = await waitFor('the resend job to come due', async () => {
+      const [job] = await crashed.fetch<ConfirmationResendJob>(confirmationResendQueue);
+      return job;
+    });
     const first = await resendConfirmationEmail({ db, boss: crashed }, { email: held.data.email, requestKey: held.id });
     await crashed.stop({ graceful: false });
 

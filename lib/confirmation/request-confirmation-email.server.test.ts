@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../database.server.ts';
 import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
-import { confirmationResendQueue } from '../queue/confirmation-resend-job.ts';
+import { confirmationResendDelaySeconds, confirmationResendQueue } from '../queue/confirmation-resend-job.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { requestConfirmationEmail } from './request-confirmation-email.server.ts';
@@ -31,6 +31,14 @@ describe('requestConfirmationEmail', () => {
     for (const email of addresses) expect(await resendJobsFor(email)).toEqual([{ email }]);
     expect(await db.emailDelivery.count()).toBe(0);
     expect(await boss.findJobs(confirmationEmailQueue)).toEqual([]);
+  });
+
+  it('queues the job to come due later, when the answer has long gone', async () => {
+    await request('later@example.com');
+    const [job] = await boss.findJobs(confirmationResendQueue, { data: { email: 'later@example.com' } });
+    expect((job?.startAfter.getTime() ?? 0) - (job?.createdOn.getTime() ?? 0)).toBeGreaterThanOrEqual(
+      confirmationResendDelaySeconds * 1_000,
+    );
   });
 
   it('holds a cooldown per address, for known and unknown addresses alike, from any client', async () => {

@@ -1,5 +1,9 @@
 import 'server-only';
-import { confirmationResendQueue, type ConfirmationResendJob } from '../queue/confirmation-resend-job.ts';
+import {
+  confirmationResendDelaySeconds,
+  confirmationResendQueue,
+  type ConfirmationResendJob,
+} from '../queue/confirmation-resend-job.ts';
 import type { RateLimits, RateLimitVerdict } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
 
@@ -8,7 +12,7 @@ import type { Services } from '../services.server.ts';
  * the address's hourly email allowance. The answer says nothing about whether the address has an
  * account, and neither does its timing: the limits count every request alike, and every allowed
  * request queues the same resend job without looking the address up. The worker decides whether an
- * email is due (resendConfirmationEmail).
+ * email is due (resendConfirmationEmail), once the answer has gone.
  */
 export async function requestConfirmationEmail(
   { boss, limits }: Pick<Services, 'boss'> & { limits: Pick<RateLimits, 'resendAttempt' | 'emailTo'> },
@@ -21,6 +25,6 @@ export async function requestConfirmationEmail(
   if (!allowance.allowed) return allowance;
 
   const job: ConfirmationResendJob = { email };
-  await boss.send(confirmationResendQueue, job);
+  await boss.send(confirmationResendQueue, job, { startAfter: confirmationResendDelaySeconds });
   return { allowed: true };
 }

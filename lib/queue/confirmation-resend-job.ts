@@ -19,10 +19,18 @@ export const confirmationResendJobSchema = z.object({
 
 export type ConfirmationResendJob = z.infer<typeof confirmationResendJobSchema>;
 
+/**
+ * How long after the request a resend job comes due. A worker that took it at once would do its
+ * extra work for a known address (a transaction, then the email) while the web process still
+ * renders the answer, on the same cores and database, and the answer's time would show it. A second
+ * later that answer is long gone.
+ */
+export const confirmationResendDelaySeconds = 1;
+
 export const confirmationResendQueueOptions = {
   name: confirmationResendQueue,
-  // Wakes workers by LISTEN/NOTIFY on commit: the person who asked is watching their inbox.
-  notify: true,
+  // pg-boss announces only jobs due at once, and these come due later: workers poll for them.
+  notify: false,
   // Only the database can fail here: back off as the email queue does, for about an hour, then give
   // up; the person can ask again. No dead-letter queue, which would keep the address for weeks.
   retryLimit: 15,
