@@ -9,15 +9,15 @@ export function startConfirmationResendWorker(boss: PgBoss, deps: Services, logg
   return boss.work(
     confirmationResendQueue,
     {
-      // Resends come a few a minute at most (the limits see to that), each a lookup and a short
-      // transaction: one fetch loop per process is plenty, and small batches leave most of the
+      // Resends are few next to emails (limited per client and per address), each a lookup and a
+      // short transaction: one fetch loop per process is plenty, and small batches leave most of the
       // database connections to the email sends.
       localConcurrency: 1,
       batchSize: 4,
       burstWhenBatchFull: true,
       perJobResults: true,
       includeMetadata: true,
-      // Resend jobs come due a moment after they are queued, unannounced (see their queue): this poll
+      // Resend jobs come due a second after they are queued, unannounced (see their queue): this poll
       // decides how much later than that the email is queued.
       pollingIntervalSeconds: 1,
     },

@@ -6,7 +6,7 @@ import { parseEmailAddress } from '../signup/email-address.ts';
  * The resend job, shared by the producer (the resend request) and the consumer (worker). The web
  * tier queues one for every resend it allows, whether or not the address has an account, so that
  * its answer takes the same time for all; the worker decides whether an email is due. The payload
- * is the address as typed, which may belong to nobody.
+ * is an address someone typed (in its stored form), which may belong to nobody.
  */
 export const confirmationResendQueue = 'confirmation-resend';
 
