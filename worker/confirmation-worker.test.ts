@@ -1,7 +1,10 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../lib/config.server.ts';
+import { confirmEmail } from '../lib/confirmation/confirm-email.server.ts';
 import { hashConfirmationToken } from '../lib/confirmation/confirmation-token.server.ts';
+import { requestConfirmationEmail } from '../lib/confirmation/request-confirmation-email.server.ts';
+import { resendConfirmationEmail } from '../lib/confirmation/resend-confirmation-email.server.ts';
 import { createDatabase, type Database } from '../lib/database.server.ts';
 import { createLogger } from '../lib/logger.server.ts';
 import { claimForSending, sendClaimLeaseMs } from '../lib/mail/delivery-record.server.ts';
@@ -9,6 +12,7 @@ import { createMailer } from '../lib/mail/mailer.server.ts';
 import { sendConfirmationEmail } from '../lib/mail/send-confirmation-email.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
 import { confirmationEmailDeadLetterQueue, confirmationEmailQueue } from '../lib/queue/confirmation-email-job.ts';
+import { confirmationResendQueue, type ConfirmationResendJob } from '../lib/queue/confirmation-resend-job.ts';
 import { listDeadLetters, replayDeadLetters } from '../lib/queue/dead-letters.server.ts';
 import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/signup/register-user.server.ts';
@@ -27,7 +31,9 @@ let limits: RateLimits;
 
 /** Retry at once, so the retry tests take seconds rather than the production backoff. */
 async function retryQuickly() {
-  await web.updateQueue(confirmationEmailQueue, { retryDelay: 1, retryBackoff: false });
+  for (const queue of [confirmationEmailQueue, confirmationResendQueue]) {
+    await web.updateQueue(queue, { retryDelay: 1, retryBackoff: false });
+  }
 }
 
 beforeAll(async () => {
@@ -50,7 +56,7 @@ let worker: RunningWorker | undefined;
 async function startWorker(smtpUrl = smtp.url) {
   const config = loadConfig({ DATABASE_URL: testDatabase.url, SMTP_URL: smtpUrl, APP_URL: appUrl });
   worker = await startWorkerProcess(config, logger);
-  // The worker brings the queue to its production settings on start.
+  // The worker brings the queues to their production settings on start.
   await retryQuickly();
   return worker;
 }
@@ -81,9 +87,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
-function waitForJobState(deliveryId: string, state: string, queue = confirmationEmailQueue) {
-  return waitFor(`the job for delivery ${deliveryId} reaching ${state}`, async () => {
-    const [job] = await web.findJobs(queue, { data: { deliveryId } });
+/** The job whose payload holds `data` (a delivery id, say), once it reaches `state`. */
+function waitForJobState(data: object, state: string, queue = confirmationEmailQueue) {
+  return waitFor(`the ${queue} job for ${JSON.stringify(data)} reaching ${state}`, async () => {
+    const [job] = await web.findJobs(queue, { data });
     return job?.state === state ? job : undefined;
   });
 }
@@ -98,6 +105,10 @@ function linkIn(text: string): URL {
   return new URL(match[0]);
 }
 
+function tokenIn(message: { text?: string } | undefined): string {
+  return linkIn(message?.text ?? '').searchParams.get('token') ?? '';
+}
+
 describe('confirmation worker', () => {
   it('sends the confirmation email with a single-use link, stores only the token hash, and records the delivery', async () => {
     await startWorker();
@@ -107,7 +118,7 @@ describe('confirmation worker', () => {
     expect(message?.subject).toBe('Confirm your email address');
     expect(message?.to).toMatchObject({ text: 'ada@example.com' });
     expect(message?.html).toContain('Hello Ada');
-    const token = linkIn(message?.text ?? '').searchParams.get('token') ?? '';
+    const token = tokenIn(message);
 
     const stored = await db.confirmationToken.findMany({ where: { userId: user.id } });
     expect(stored).toHaveLength(1);
@@ -117,7 +128,7 @@ describe('confirmation worker', () => {
     expect(expiresInHours).toBeGreaterThan(23.9);
     expect(expiresInHours).toBeLessThanOrEqual(24);
 
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(JSON.stringify(job.data)).not.toContain(token);
     expect(await deliveryRecord(deliveryId)).toMatchObject({
       status: 'sent',
@@ -134,7 +145,7 @@ describe('confirmation worker', () => {
 
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'retry@example.com' });
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(job.retryCount).toBe(1);
     expect(await deliveryRecord(deliveryId)).toMatchObject({ status: 'sent', attempts: 2, sentAttempt: 2 });
     expect(smtp.messages).toHaveLength(1);
@@ -145,7 +156,7 @@ describe('confirmation worker', () => {
     await startWorker();
     const { deliveryId } = await signUp('dropped@example.com');
 
-    await waitForJobState(deliveryId, 'completed');
+    await waitForJobState({ deliveryId }, 'completed');
     expect(smtp.stats).toMatchObject({ dropped: 1, accepted: 1 });
     expect(smtp.messages).toHaveLength(1);
   });
@@ -155,7 +166,7 @@ describe('confirmation worker', () => {
     await startWorker();
     const { deliveryId } = await signUp('bounce@example.com');
 
-    const dead = await waitForJobState(deliveryId, 'created', confirmationEmailDeadLetterQueue);
+    const dead = await waitForJobState({ deliveryId }, 'created', confirmationEmailDeadLetterQueue);
     const [original] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
     expect(original).toMatchObject({ state: 'failed', retryCount: 0 });
     expect(await deliveryRecord(deliveryId)).toMatchObject({
@@ -192,7 +203,7 @@ describe('confirmation worker', () => {
     await smtp.waitForMessages(1);
 
     await startWorker();
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(job.output).toEqual({ status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
@@ -218,7 +229,7 @@ describe('confirmation worker', () => {
     }
     // The job itself, when a worker gets to it, finds the email sent.
     await startWorker();
-    expect((await waitForJobState(deliveryId, 'completed')).output).toEqual({ status: 'already-sent' });
+    expect((await waitForJobState({ deliveryId }, 'completed')).output).toEqual({ status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
 
@@ -253,7 +264,7 @@ describe('confirmation worker', () => {
     await startWorker();
     const [message] = await smtp.waitForMessages(1, 25_000);
     expect(message?.to).toMatchObject({ text: 'stalled@example.com' });
-    const job = await waitForJobState(deliveryId, 'completed');
+    const job = await waitForJobState({ deliveryId }, 'completed');
     expect(job.retryCount).toBe(1);
   });
 
@@ -263,14 +274,14 @@ describe('confirmation worker', () => {
     const { user, deliveryId } = await signUp('outage@example.com');
     expect(user.email).toBe('outage@example.com');
 
-    await waitForJobState(deliveryId, 'retry');
+    await waitForJobState({ deliveryId }, 'retry');
     expect((await deliveryRecord(deliveryId)).status).toBe('retrying');
     // The server comes back; afterEach stops it once the worker has let go of its connections.
     await smtp.stop();
     smtp = await startSmtpSink(port);
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'outage@example.com' });
-    await waitForJobState(deliveryId, 'completed');
+    await waitForJobState({ deliveryId }, 'completed');
   });
 
   it('sends nothing for an account confirmed while its job waited', async () => {
@@ -278,7 +289,7 @@ describe('confirmation worker', () => {
     await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
     await startWorker();
 
-    await waitForJobState(deliveryId, 'completed');
+    await waitForJobState({ deliveryId }, 'completed');
     expect((await deliveryRecord(deliveryId)).status).toBe('skipped');
     expect(smtp.messages).toHaveLength(0);
   });
@@ -298,5 +309,70 @@ describe('confirmation worker', () => {
     const [job] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
     expect(job?.state).toBe('completed');
     expect((await deliveryRecord(deliveryId)).status).toBe('sent');
+  });
+});
+
+describe('confirmation resend worker', () => {
+  let clients = 0;
+
+  /** A resend asked for as the web tier asks, each from a client of its own so that no per-client limit answers. */
+  async function requestResend(email: string) {
+    clients += 1;
+    const verdict = await requestConfirmationEmail({ boss: web, limits }, email, `192.0.2.${clients}`);
+    expect(verdict).toEqual({ allowed: true });
+  }
+
+  it('sends an unconfirmed account a new link, and the earlier one stops working', async () => {
+    await startWorker();
+    await signUp('again@example.com');
+    const [first] = await smtp.waitForMessages(1);
+
+    await requestResend('again@example.com');
+    const job = await waitForJobState({ email: 'again@example.com' }, 'completed', confirmationResendQueue);
+    expect(job.output).toEqual({ status: 'queued', deliveryId: expect.any(String) });
+    const [, second] = await smtp.waitForMessages(2);
+    expect(second?.subject).toBe('Confirm your email address');
+    expect(second?.to).toMatchObject({ text: 'again@example.com' });
+    expect(await confirmEmail(db, tokenIn(first))).toBe('invalid');
+    expect(await confirmEmail(db, tokenIn(second))).toBe('confirmed');
+  });
+
+  it('sends nothing for an address with a confirmed account or none, and completes the job', async () => {
+    await db.user.create({ data: { email: 'done@example.com', passwordHash: 'x', confirmedAt: new Date() } });
+    await startWorker();
+    const emailJobsBefore = await web.findJobs(confirmationEmailQueue);
+
+    for (const email of ['done@example.com', 'nobody@example.com']) {
+      await requestResend(email);
+      const job = await waitForJobState({ email }, 'completed', confirmationResendQueue);
+      expect(job.output).toEqual({ status: 'no-unconfirmed-account' });
+    }
+    // A resend job completes only after the email it queues has committed: none was.
+    expect(await web.findJobs(confirmationEmailQueue)).toHaveLength(emailJobsBefore.length);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('queues one email for a resend job run twice', async () => {
+    const { user } = await signUp('twice@example.com');
+    await retryQuickly();
+    await requestResend('twice@example.com');
+    // A worker took the job and committed its email, then died before pg-boss recorded the job done.
+    const crashed = await startBoss(createBoss(testDatabase.url, 'web'));
+    const held = await waitFor('the resend job to come due', async () => {
+      const [job] = await crashed.fetch<ConfirmationResendJob>(confirmationResendQueue);
+      return job;
+    });
+    const first = await resendConfirmationEmail({ db, boss: crashed }, { email: held.data.email, requestKey: held.id });
+    await crashed.stop({ graceful: false });
+
+    // Once its heartbeat lapses, another worker takes the job over and runs it again.
+    await startWorker();
+    const job = await waitForJobState({ email: 'twice@example.com' }, 'completed', confirmationResendQueue);
+    expect(job.retryCount).toBe(1);
+    expect(job.output).toEqual(first);
+    const deliveries = await db.emailDelivery.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' } });
+    expect(deliveries.map(({ requestKey }) => requestKey)).toEqual([null, held.id]);
+    await Promise.all(deliveries.map(({ id }) => waitForJobState({ deliveryId: id }, 'completed')));
+    expect(smtp.messages).toHaveLength(2);
   });
 });

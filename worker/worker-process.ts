@@ -3,6 +3,7 @@ import { createDatabase } from '../lib/database.server.ts';
 import type { Logger } from '../lib/logger.server.ts';
 import { createMailer } from '../lib/mail/mailer.server.ts';
 import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
+import { startConfirmationResendWorker } from './confirmation-resend-worker.ts';
 import { startConfirmationWorker } from './confirmation-worker.ts';
 
 export type RunningWorker = {
@@ -13,7 +14,7 @@ export type RunningWorker = {
   stop(): Promise<void>;
 };
 
-/** Everything one worker process runs: the database client, the mailer, pg-boss and the queue's worker. */
+/** Everything one worker process runs: the database client, the mailer, pg-boss and the queues' workers. */
 export async function startWorkerProcess(config: Config, logger: Logger): Promise<RunningWorker> {
   const db = createDatabase(config.databaseUrl);
   const mailer = createMailer(config.smtp);
@@ -26,6 +27,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
       config.worker,
       logger,
     );
+    await startConfirmationResendWorker(boss, { db, boss }, logger);
   } catch (error) {
     // Let go of what was opened, so that the caller can simply try again.
     await boss.stop({ graceful: false }).catch(() => {});

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../database.server.ts';
 import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
+import { confirmationResendDelaySeconds, confirmationResendQueue } from '../queue/confirmation-resend-job.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { requestConfirmationEmail } from './request-confirmation-email.server.ts';
@@ -11,31 +12,33 @@ let boss: PgBoss;
 let limits: RateLimits;
 withTestServices((services) => ({ db, boss, limits } = services));
 
-const request = (email: string, clientIp = '192.0.2.1') =>
-  requestConfirmationEmail({ db, boss, limits }, email, clientIp);
+const request = (email: string, clientIp = '192.0.2.1') => requestConfirmationEmail({ boss, limits }, email, clientIp);
 
-/** The user's delivery records that have a job in the queue. */
-async function queuedEmailsFor(userId: string): Promise<number> {
-  const deliveries = await db.emailDelivery.findMany({ where: { userId }, select: { id: true } });
-  const jobs = await Promise.all(
-    deliveries.map(({ id }) => boss.findJobs(confirmationEmailQueue, { data: { deliveryId: id } })),
-  );
-  return jobs.flat().length;
+/** The payloads of the resend jobs queued for an address. */
+async function resendJobsFor(email: string) {
+  const jobs = await boss.findJobs(confirmationResendQueue, { data: { email } });
+  return jobs.map((job) => job.data);
 }
 
 describe('requestConfirmationEmail', () => {
-  it('queues an email only for an unconfirmed account, and answers the same for any address', async () => {
-    const pending = await db.user.create({ data: { email: 'pending@example.com', passwordHash: 'x' } });
-    const confirmed = await db.user.create({
-      data: { email: 'confirmed@example.com', passwordHash: 'x', confirmedAt: new Date() },
-    });
+  it('queues the same resend job for every address and answers the same, leaving the worker to decide', async () => {
+    await db.user.create({ data: { email: 'pending@example.com', passwordHash: 'x' } });
+    await db.user.create({ data: { email: 'confirmed@example.com', passwordHash: 'x', confirmedAt: new Date() } });
+    const addresses = ['pending@example.com', 'confirmed@example.com', 'nobody@example.com'];
 
-    const answers = await Promise.all(
-      ['pending@example.com', 'confirmed@example.com', 'nobody@example.com'].map((email) => request(email)),
-    );
+    const answers = await Promise.all(addresses.map((email) => request(email)));
     expect(answers).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
-    expect(await queuedEmailsFor(pending.id)).toBe(1);
-    expect(await queuedEmailsFor(confirmed.id)).toBe(0);
+    for (const email of addresses) expect(await resendJobsFor(email)).toEqual([{ email }]);
+    expect(await db.emailDelivery.count()).toBe(0);
+    expect(await boss.findJobs(confirmationEmailQueue)).toEqual([]);
+  });
+
+  it('queues the job to come due later, when the answer has long gone', async () => {
+    await request('later@example.com');
+    const [job] = await boss.findJobs(confirmationResendQueue, { data: { email: 'later@example.com' } });
+    expect((job?.startAfter.getTime() ?? 0) - (job?.createdOn.getTime() ?? 0)).toBeGreaterThanOrEqual(
+      confirmationResendDelaySeconds * 1_000,
+    );
   });
 
   it('holds a cooldown per address, for known and unknown addresses alike, from any client', async () => {
@@ -45,6 +48,16 @@ describe('requestConfirmationEmail', () => {
       const second = await request(email, '192.0.2.11');
       expect(second).toMatchObject({ allowed: false });
       expect(!second.allowed && second.retryAfterSeconds).toBeGreaterThan(50);
+      expect(await resendJobsFor(email)).toHaveLength(1);
     }
+  });
+
+  it('queues nothing once the address has had its hourly share of emails', async () => {
+    // Five an hour, from sign-ups and resends together.
+    for (let sent = 0; sent < 5; sent += 1)
+      expect(await limits.emailTo('flooded@example.com')).toEqual({ allowed: true });
+
+    expect(await request('flooded@example.com', '192.0.2.20')).toMatchObject({ allowed: false });
+    expect(await resendJobsFor('flooded@example.com')).toEqual([]);
   });
 });

@@ -1,16 +1,21 @@
 import 'server-only';
-import { enqueueConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
+import {
+  confirmationResendDelaySeconds,
+  confirmationResendQueue,
+  type ConfirmationResendJob,
+} from '../queue/confirmation-resend-job.ts';
 import type { RateLimits, RateLimitVerdict } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
 
 /**
- * Queues a fresh confirmation email for an unconfirmed account, within the limits: per client, a
- * cooldown per address, and the address's hourly email allowance. The answer says nothing about
- * whether the address has an account: the limits count every request alike, and an unknown or
- * confirmed address is answered as if the email had been queued.
+ * Asks for a fresh confirmation email, within the limits: per client, a cooldown per address, and
+ * the address's hourly email allowance. The answer says nothing about whether the address has an
+ * account, and neither does its timing: the limits count every request alike, and every allowed
+ * request queues the same resend job without looking the address up. The worker decides whether an
+ * email is due (resendConfirmationEmail), once the answer has gone.
  */
 export async function requestConfirmationEmail(
-  { db, boss, limits }: Services & { limits: Pick<RateLimits, 'resendAttempt' | 'emailTo'> },
+  { boss, limits }: Pick<Services, 'boss'> & { limits: Pick<RateLimits, 'resendAttempt' | 'emailTo'> },
   email: string,
   clientIp: string,
 ): Promise<RateLimitVerdict> {
@@ -19,10 +24,7 @@ export async function requestConfirmationEmail(
   const allowance = await limits.emailTo(email);
   if (!allowance.allowed) return allowance;
 
-  const user = await db.user.findUnique({ where: { email }, select: { id: true, confirmedAt: true } });
-  if (user && !user.confirmedAt) {
-    const { id: userId } = user;
-    await db.$transaction((tx) => enqueueConfirmationEmail(tx, boss, { userId, kind: 'confirm' }));
-  }
+  const job: ConfirmationResendJob = { email };
+  await boss.send(confirmationResendQueue, job, { startAfter: confirmationResendDelaySeconds });
   return { allowed: true };
 }

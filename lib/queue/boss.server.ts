@@ -2,11 +2,12 @@ import 'server-only';
 import { PgBoss } from 'pg-boss';
 import type { Logger } from '../logger.server.ts';
 import { confirmationEmailDeadLetterQueueOptions, confirmationEmailQueueOptions } from './confirmation-email-job.ts';
+import { confirmationResendQueueOptions } from './confirmation-resend-job.ts';
 
 type Role = 'web' | 'worker';
 
 /**
- * A pg-boss instance for one kind of process. The web tier only enqueues (inside Prisma
+ * A pg-boss instance for one kind of process. The web tier only enqueues (sign-ups inside Prisma
  * transactions), so it runs none of pg-boss's background duties and keeps a tiny pool; workers
  * listen for NOTIFY and run maintenance.
  */
@@ -42,7 +43,11 @@ export function createBoss(databaseUrl: string, role: Role, logger?: Logger): Pg
  */
 export async function startBoss(boss: PgBoss): Promise<PgBoss> {
   await boss.start();
-  for (const { name, ...options } of [confirmationEmailDeadLetterQueueOptions, confirmationEmailQueueOptions]) {
+  for (const { name, ...options } of [
+    confirmationEmailDeadLetterQueueOptions,
+    confirmationEmailQueueOptions,
+    confirmationResendQueueOptions,
+  ]) {
     await boss.createQueue(name, options);
     // createQueue leaves an existing queue as it was; this brings its settings up to date.
     await boss.updateQueue(name, options);
