@@ -1,4 +1,5 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
@@ -49,23 +50,22 @@ export function saveUserAndQueueEmail(
   );
 }
 
-/** Inserts the user unless the address has an account, and names the email the address's owner is due. */
+/**
+ * Inserts the user unless the address has an account, and names the email the address's owner is
+ * due. One statement either way, so that a new and a registered address cost the database the same:
+ * on a conflict the no-op update returns the existing row's id (the id generated here is then unused).
+ */
 export async function saveUser(
   tx: Transaction,
   input: SignupInput,
   passwordHash: string,
 ): Promise<Omit<ConfirmationEmailRequest, 'requestKey'>> {
-  const [created] = await tx.user.createManyAndReturn({
-    data: { email: input.email, passwordHash, name: input.name ?? null },
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  return created
-    ? { userId: created.id, kind: 'confirm' }
-    : { userId: await idOfUser(tx, input.email), kind: 'already_registered' };
-}
-
-async function idOfUser(tx: Transaction, email: string): Promise<string> {
-  const user = await tx.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
-  return user.id;
+  const newId = randomUUID();
+  const [user] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO users (id, email, password_hash, name)
+    VALUES (${newId}::uuid, ${input.email}, ${passwordHash}, ${input.name ?? null})
+    ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
+    RETURNING id`;
+  if (!user) throw new Error('the user upsert returned no row');
+  return { userId: user.id, kind: user.id === newId ? 'confirm' : 'already_registered' };
 }
