@@ -42,3 +42,12 @@ test('the resend page refuses a second request for one address within the cooldo
   await expect(page.getByText(/You can ask for another in \d+ seconds\./)).toBeVisible();
   await expect(page.getByRole('button', { name: /^Send another link in \d+ s$/ })).toBeDisabled();
 });
+
+test('"check your inbox" without its cookie sends a new link from the page that asks for the address', async ({
+  page,
+}) => {
+  await page.goto('/signup/check-inbox');
+  await expect(page.getByRole('button', { name: 'Send a new link' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'send a new link' }).click();
+  await expect(page.getByRole('heading', { name: 'Send a new confirmation link' })).toBeVisible();
+});

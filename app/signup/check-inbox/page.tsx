@@ -17,11 +17,21 @@ export default async function CheckInboxPage() {
         confirm your address.
       </p>
       <DeliveryStatusMessage initial={status} />
-      <p className="muted">
-        The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or{' '}
-        <Link href="/resend">send a new link</Link>.
-      </p>
-      <ResendForm toSignupAddress />
+      {/* Without the address (its cookie gone), a new link is asked for on the page that takes one. */}
+      {email ? (
+        <>
+          <p className="muted">
+            The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or ask for a new
+            link.
+          </p>
+          <ResendForm toSignupAddress />
+        </>
+      ) : (
+        <p className="muted">
+          The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or{' '}
+          <Link href="/resend">send a new link</Link>.
+        </p>
+      )}
     </>
   );
 }
