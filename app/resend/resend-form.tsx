@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { FieldError } from '../field-error.tsx';
+import { EmailField } from '../email-field.tsx';
 import { resendConfirmation, resendToSignupAddress, type ResendState } from './actions.ts';
 import { useCountdown } from './use-countdown.ts';
 
@@ -22,22 +22,7 @@ export function ResendForm({ toSignupAddress = false }: { toSignupAddress?: bool
 
   return (
     <form action={formAction} noValidate>
-      {!toSignupAddress && (
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={state.values?.email}
-            aria-invalid={state.errors?.email ? true : undefined}
-            aria-describedby="email-error"
-          />
-          <FieldError id="email-error" messages={state.errors?.email} />
-        </div>
-      )}
+      {!toSignupAddress && <EmailField defaultValue={state.values?.email} errors={state.errors?.email} />}
       {state.sent && (
         <p role="status">
           {toSignupAddress

@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { passwordMinLength } from '../../lib/signup/password-rules.ts';
 import { signUp, type SignupState } from './actions.ts';
+import { EmailField } from '../email-field.tsx';
 import { FieldError } from '../field-error.tsx';
 
 const initialState: SignupState = {};
@@ -15,20 +16,7 @@ export function SignupForm({ requestKey }: { requestKey: string }) {
     <form action={formAction} noValidate aria-describedby="form-message">
       {/* Sent with every submission of this form, so a double submit signs up once. */}
       <input type="hidden" name="requestKey" value={requestKey} />
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          defaultValue={state.values?.email}
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby="email-error"
-        />
-        <FieldError id="email-error" messages={errors.email} />
-      </div>
+      <EmailField defaultValue={state.values?.email} errors={errors.email} />
 
       <div className="field">
         <label htmlFor="password">
