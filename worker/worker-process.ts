@@ -21,6 +21,10 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   const boss = createBoss(config.databaseUrl, 'worker', logger);
   try {
     await startBoss(boss);
+    // Load the database client's query engine and open its first connection before taking jobs:
+    // a fresh worker otherwise pays for both between an SMTP server's acceptance and its record,
+    // the window in which a crash sends the email twice.
+    await db.$queryRaw`SELECT 1`;
     await startConfirmationWorker(
       boss,
       { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom },
