@@ -1,15 +1,11 @@
-import { expect, test } from './fixtures.ts';
+import { expect, signUpThroughForm, test } from './fixtures.ts';
 
 test('the "check your inbox" page follows its email until it is sent, without a reload', async ({
   page,
   email,
   mailbox,
 }) => {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await signUpThroughForm(page, email, 'correct horse battery');
   const loads: string[] = [];
   page.on('load', () => loads.push(page.url()));
 

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import pg from 'pg';
 import { e2eStack } from './e2e-stack-config.ts';
 
@@ -42,6 +42,15 @@ export const test = base.extend<Fixtures>({
     await client.end();
   },
 });
+
+/** Signs up through the form, as a person does, and waits for "Check your inbox". */
+export async function signUpThroughForm(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+}
 
 async function waitForEmails(inbox: APIRequestContext, address: string, count: number): Promise<CaughtEmail[]> {
   let found: CaughtEmail[] = [];

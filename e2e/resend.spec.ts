@@ -1,15 +1,11 @@
-import { confirmationLinkIn, expect, test } from './fixtures.ts';
+import { confirmationLinkIn, expect, signUpThroughForm, test } from './fixtures.ts';
 
 test('resending from "check your inbox" shows the cooldown, and only the newest link works', async ({
   page,
   email,
   mailbox,
 }) => {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('kangaroo sunset 42');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await signUpThroughForm(page, email, 'kangaroo sunset 42');
   const [first] = await mailbox.waitForEmails(email, 1);
 
   await page.getByRole('button', { name: 'Send a new link' }).click();

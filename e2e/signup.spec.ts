@@ -1,4 +1,4 @@
-import { confirmationLinkIn, expect, test } from './fixtures.ts';
+import { confirmationLinkIn, expect, signUpThroughForm, test } from './fixtures.ts';
 
 test.describe('sign-up journey', () => {
   test('signs up, receives the email, and confirms the address', async ({ page, email, mailbox }, testInfo) => {
@@ -88,11 +88,7 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('signs up with a plain form post', async ({ page, email, mailbox }) => {
-    await page.goto('/signup');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Sign up' }).click();
-    await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+    await signUpThroughForm(page, email, 'correct horse battery');
     await expect(page.getByText(email)).toBeVisible();
     await mailbox.waitForEmails(email);
   });

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../database.server.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../database.server.ts';
+import { withTestDatabase } from '../testing/test-services.ts';
 import { checkConfirmationToken, confirmEmail } from './confirm-email.server.ts';
 import { generateConfirmationToken, hashConfirmationToken } from './confirmation-token.server.ts';
 
-let testDatabase: TestDatabase;
 let db: Database;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  db = createDatabase(testDatabase.url);
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  await testDatabase.drop();
-});
+withTestDatabase((database) => ({ db } = database));
 
 let userCount = 0;
 async function userWithToken(expiresInMs = 60_000): Promise<{ userId: string; token: string }> {

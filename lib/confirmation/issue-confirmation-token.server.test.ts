@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../database.server.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../database.server.ts';
+import { withTestDatabase } from '../testing/test-services.ts';
 import { checkConfirmationToken, confirmEmail } from './confirm-email.server.ts';
 import { hashConfirmationToken } from './confirmation-token.server.ts';
 import { issueConfirmationToken } from './issue-confirmation-token.server.ts';
 
-let testDatabase: TestDatabase;
 let db: Database;
-
-beforeAll(async () => {
-  testDatabase = await createTestDatabase();
-  db = createDatabase(testDatabase.url);
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  await testDatabase.drop();
-});
+withTestDatabase((database) => ({ db } = database));
 
 const inADay = () => new Date(Date.now() + 24 * 60 * 60 * 1000);
 

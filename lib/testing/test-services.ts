@@ -8,26 +8,44 @@ import { createTestDatabase, type TestDatabase } from './test-database.ts';
 export type TestServices = { url: string; db: Database; boss: PgBoss; limits: RateLimits };
 
 /**
+ * A database of the test file's own with a client on it: made before the file's tests, which get
+ * them through `receive`, and dropped after them.
+ */
+export function withTestDatabase(receive: (database: { url: string; db: Database }) => void): void {
+  let database: TestDatabase;
+  let db: Database;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDatabase(database.url);
+    receive({ url: database.url, db });
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+    await database.drop();
+  });
+}
+
+/**
  * The web tier's services on a database of the test file's own: made before the file's tests, which
  * get them through `receive`, and closed after them.
  */
 export function withTestServices(receive: (services: TestServices) => void): void {
-  let database: TestDatabase;
+  let url: string;
+  let db: Database;
   let services: TestServices;
+  withTestDatabase((database) => ({ url, db } = database));
+  // Vitest runs after-hooks in reverse: these close before the database is dropped.
   beforeAll(async () => {
-    database = await createTestDatabase();
     services = {
-      url: database.url,
-      db: createDatabase(database.url),
-      boss: await startBoss(createBoss(database.url, 'web')),
-      limits: createRateLimits(database.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 }),
+      url,
+      db,
+      boss: await startBoss(createBoss(url, 'web')),
+      limits: createRateLimits(url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 }),
     };
     receive(services);
   });
   afterAll(async () => {
     await services.limits.close();
     await services.boss.stop({ graceful: false });
-    await services.db.$disconnect();
-    await database.drop();
   });
 }
