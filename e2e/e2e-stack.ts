@@ -3,6 +3,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { webArgs, workerArgs } from '../scripts/local-stack/app-commands.ts';
 import { labelledLog } from '../scripts/local-stack/labelled-output.ts';
 import { startDatabaseService, startMailService } from '../scripts/local-stack/local-services.ts';
 import { createSupervisor } from '../scripts/local-stack/supervisor.ts';
@@ -37,13 +38,8 @@ try {
     NEXT_TELEMETRY_DISABLED: '1',
   };
   await supervisor.run('migrate', process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], env);
-  supervisor.start('worker', process.execPath, ['--conditions=react-server', 'worker/main.ts'], env);
-  supervisor.start(
-    'web',
-    process.execPath,
-    ['node_modules/.bin/next', 'start', '--hostname', '127.0.0.1', '--port', String(e2eStack.appPort)],
-    env,
-  );
+  supervisor.start('worker', process.execPath, workerArgs(root), env);
+  supervisor.start('web', process.execPath, webArgs(root, { hostname: '127.0.0.1', port: e2eStack.appPort }), env);
 } catch (error) {
   if (!supervisor.stopping)
     labelledLog('e2e')(`Could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
+import { webArgs, workerArgs } from '../local-stack/app-commands.ts';
 import { readProcessStats, type ProcessStats } from './process-stats.ts';
 
 export type AppProcess = {
@@ -24,8 +25,7 @@ process.on('exit', () => {
 
 /** The built app as production runs it (`next start`), once it answers a page. */
 export async function startWeb(port: number, options: StartOptions): Promise<AppProcess> {
-  const nextBin = path.join(options.root, 'node_modules/.bin/next');
-  const web = spawnApp('web', [nextBin, 'start', '--hostname', '127.0.0.1', '--port', String(port)], options);
+  const web = spawnApp('web', webArgs(options.root, { hostname: '127.0.0.1', port }), options);
   const ready = (async () => {
     while (isRunning(web.child)) {
       const answered = await fetch(`http://127.0.0.1:${port}/signup`).then(
@@ -44,11 +44,7 @@ export async function startWeb(port: number, options: StartOptions): Promise<App
 export function startWorkers(count: number, options: StartOptions): Promise<AppProcess[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
-      const worker = spawnApp(
-        `worker-${index + 1}`,
-        ['--conditions=react-server', path.join(options.root, 'worker/main.ts')],
-        options,
-      );
+      const worker = spawnApp(`worker-${index + 1}`, workerArgs(options.root), options);
       const ready = new Promise<void>((resolve) => {
         createInterface({ input: worker.child.stdout! }).on('line', (line) => {
           if (line.includes('"worker ready"')) resolve();

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startSmtpSink } from '../../lib/testing/smtp-sink.ts';
+import { webArgs, workerArgs } from '../local-stack/app-commands.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { findFreePort } from '../local-stack/ports.ts';
 import { startChild, type Child } from './child-processes.ts';
@@ -90,11 +91,7 @@ try {
   const webUrls: string[] = [];
   for (let index = 1; index <= options.webs; index += 1) {
     const port = await findFreePort();
-    const web = startChild(
-      `web-${index}`,
-      ['node_modules/.bin/next', 'start', '--hostname', '127.0.0.1', '--port', String(port)],
-      childOptions,
-    );
+    const web = startChild(`web-${index}`, webArgs(root, { hostname: '127.0.0.1', port }), childOptions);
     children.add(web);
     webUrls.push(`http://127.0.0.1:${port}`);
   }
@@ -104,7 +101,7 @@ try {
   // A worker started while the database restarts waits for it, so allow for that.
   const startWorker = async () => {
     workerCount += 1;
-    const worker = startChild(`worker-${workerCount}`, ['--conditions=react-server', 'worker/main.ts'], childOptions);
+    const worker = startChild(`worker-${workerCount}`, workerArgs(root), childOptions);
     children.add(worker);
     await worker.waitForLine(/worker ready/, 90_000);
     return worker;
