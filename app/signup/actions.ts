@@ -8,9 +8,9 @@ import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
 import { requestIdOf } from '../../lib/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
+import { parseSignup } from '../../lib/signup/parse-signup.server.ts';
 import { registerUserAsConfigured } from '../../lib/signup/register-user-as-configured.server.ts';
 import { requestKeySchema } from '../../lib/signup/request-key.ts';
-import { signupSchema } from '../../lib/signup/signup-schema.ts';
 import { signupDeliveryCookie } from './signup-delivery-cookie.ts';
 
 const logger = createLogger('web');
@@ -37,11 +37,14 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
         values,
       };
     }
-    const parsed = signupSchema.safeParse(fields);
+    const parsed = parseSignup(fields);
     if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors, values };
     // The form renders a valid key; one that is not is dropped rather than shown to the person as an error.
     const requestKey = requestKeySchema.catch(undefined).parse(fields.requestKey);
-    ({ deliveryId } = await registerUserAsConfigured(services, parsed.data, { requestKey }));
+    ({ deliveryId } = await registerUserAsConfigured(services, parsed.data, {
+      requestKey,
+      passwordHash: parsed.passwordHash,
+    }));
   } catch (error) {
     // Typically the database is away (a restart, a failover): nothing was saved, and the same form
     // (same request key) can simply be sent again.

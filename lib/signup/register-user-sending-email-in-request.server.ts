@@ -2,7 +2,7 @@ import 'server-only';
 import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../mail/send-confirmation-email.server.ts';
 import { recordConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
-import { saveUser } from './register-user.server.ts';
+import { saveUser, type RegisterOptions } from './register-user.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 
 /**
@@ -15,10 +15,11 @@ import type { SignupInput } from './signup-schema.ts';
 export async function registerUserSendingEmailInRequest(
   mail: SendConfirmationEmailDeps,
   input: SignupInput,
+  { passwordHash = hashPassword(input.password) }: Pick<RegisterOptions, 'passwordHash'> = {},
 ): Promise<{ deliveryId: string }> {
-  const passwordHash = await hashPassword(input.password);
+  const hash = await passwordHash;
   const { deliveryId } = await mail.db.$transaction(async (tx) =>
-    recordConfirmationEmail(tx, await saveUser(tx, input, passwordHash)),
+    recordConfirmationEmail(tx, await saveUser(tx, input, hash)),
   );
   const result = await sendConfirmationEmail(mail, { deliveryId, lastAttempt: true });
   if (result.status === 'failed') throw new Error(`the confirmation email was not sent: ${result.reason}`);

@@ -7,9 +7,14 @@ import { enqueueConfirmationEmail, type ConfirmationEmailRequest } from '../queu
 import { hashPassword } from './password.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 
-type SaveOptions = {
+export type RegisterOptions = {
   /** The request's idempotency key: a double submit or a client's retry changes nothing and answers like the first. */
   requestKey?: string;
+  /** The hash of the password, when the caller has started it already (see parseSignup). */
+  passwordHash?: Promise<string>;
+};
+
+type SaveOptions = Pick<RegisterOptions, 'requestKey'> & {
   /** False once the owner of an existing address has had their hourly share of emails. */
   mayTellOwner?: boolean;
 };
@@ -25,10 +30,10 @@ type SaveOptions = {
 export async function registerUser(
   { db, boss, limits }: Services & { limits: Pick<RateLimits, 'emailTo'> },
   input: SignupInput,
-  { requestKey }: { requestKey?: string } = {},
+  { requestKey, passwordHash = hashPassword(input.password) }: RegisterOptions = {},
 ): Promise<{ deliveryId: string }> {
-  const [passwordHash, emailAllowance] = await Promise.all([hashPassword(input.password), limits.emailTo(input.email)]);
-  return saveUserAndQueueEmail({ db, boss }, input, passwordHash, { requestKey, mayTellOwner: emailAllowance.allowed });
+  const [hash, emailAllowance] = await Promise.all([passwordHash, limits.emailTo(input.email)]);
+  return saveUserAndQueueEmail({ db, boss }, input, hash, { requestKey, mayTellOwner: emailAllowance.allowed });
 }
 
 /** The sign-up's database transaction, apart from the hash (the benchmark times the two separately). */

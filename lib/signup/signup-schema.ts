@@ -39,17 +39,21 @@ const nameSchema = z
   .transform((name) => name || undefined)
   .optional();
 
-export const signupSchema = z
-  .object({ email: emailSchema, password: passwordSchema, name: nameSchema })
+/** The fields, each well formed; what the password-strength estimate needs before it can run. */
+export const signupFieldsSchema = z.object({ email: emailSchema, password: passwordSchema, name: nameSchema });
+
+function refuseWeakPassword({ email, password, name }: z.output<typeof signupFieldsSchema>, context: z.RefinementCtx) {
+  const weakness = passwordWeakness(password, [email, ...(name ? [name] : [])]);
+  if (weakness) context.addIssue({ code: 'custom', path: ['password'], message: weakness });
+}
+
+export const signupSchema = signupFieldsSchema
   // Runs once every field is otherwise valid: the estimate is the costliest check, and it needs the
   // address and name to catch passwords built from them.
-  .superRefine(
-    ({ email, password, name }, context) => {
-      const weakness = passwordWeakness(password, [email, ...(name ? [name] : [])]);
-      if (weakness) context.addIssue({ code: 'custom', path: ['password'], message: weakness });
-    },
-    { when: (payload) => payload.issues.length === 0 },
-  );
+  .superRefine(refuseWeakPassword, { when: (payload) => payload.issues.length === 0 });
+
+/** The strength estimate alone, for fields signupFieldsSchema has accepted (see parseSignup). */
+export const passwordStrengthSchema = z.custom<z.output<typeof signupFieldsSchema>>().superRefine(refuseWeakPassword);
 
 export type SignupInput = z.infer<typeof signupSchema>;
 export type SignupFields = z.input<typeof signupSchema>;

@@ -4,9 +4,9 @@ import { clientIpFrom } from '../../../lib/rate-limit/client-ip.ts';
 import { waitInWords } from '../../../lib/rate-limit/wait-in-words.ts';
 import { requestIdOf } from '../../../lib/request-id.server.ts';
 import { getServices } from '../../../lib/services.server.ts';
+import { parseSignup } from '../../../lib/signup/parse-signup.server.ts';
 import { registerUserAsConfigured } from '../../../lib/signup/register-user-as-configured.server.ts';
 import { requestKeySchema } from '../../../lib/signup/request-key.ts';
-import { signupSchema } from '../../../lib/signup/signup-schema.ts';
 import { readJsonBody } from './json-body.ts';
 
 // A sign-up is three short fields; anything much larger is not one.
@@ -52,7 +52,7 @@ export async function POST(request: Request): Promise<Response> {
     if (body.status === 'malformed') {
       return Response.json({ message: 'The body is not valid JSON in UTF-8.' }, { status: 400, headers });
     }
-    const parsed = signupSchema.safeParse(body.value);
+    const parsed = parseSignup(body.value);
     if (!parsed.success) {
       return Response.json(
         {
@@ -63,7 +63,10 @@ export async function POST(request: Request): Promise<Response> {
       );
     }
 
-    await registerUserAsConfigured(services, parsed.data, { requestKey: requestKey.data });
+    await registerUserAsConfigured(services, parsed.data, {
+      requestKey: requestKey.data,
+      passwordHash: parsed.passwordHash,
+    });
   } catch (error) {
     logger.error({ err: error, requestId }, 'sign-up failed');
     return Response.json(

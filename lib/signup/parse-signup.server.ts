@@ -1,0 +1,26 @@
+import 'server-only';
+import type { z } from 'zod';
+import { hashPassword } from './password.server.ts';
+import { passwordStrengthSchema, signupFieldsSchema, type SignupInput } from './signup-schema.ts';
+
+export type ParsedSignup =
+  { success: true; data: SignupInput; passwordHash: Promise<string> } | { success: false; error: z.ZodError };
+
+/**
+ * signupSchema's checks, with the password's hash started as soon as the fields are well formed:
+ * the hash runs on libuv's thread pool while the strength estimate, the costliest check, runs on
+ * this thread, so a sign-up waits for the longer of the two instead of their sum. A password found
+ * too weak has then been hashed for nothing, once per attempt the rate limits let through.
+ */
+export function parseSignup(fields: unknown): ParsedSignup {
+  const wellFormed = signupFieldsSchema.safeParse(fields);
+  if (!wellFormed.success) return wellFormed;
+  const passwordHash = hashPassword(wellFormed.data.password);
+  const strong = passwordStrengthSchema.safeParse(wellFormed.data);
+  if (!strong.success) {
+    // Nobody waits for this hash: without a handler its failure would end the process.
+    passwordHash.catch(() => {});
+    return strong;
+  }
+  return { success: true, data: wellFormed.data, passwordHash };
+}
