@@ -67,7 +67,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     '',
     'Response → SMTP is measured where the SMTP server adds no latency; with latency, a single worker falls behind ' +
       'a burst of sign-ups by design, and the bench drains the backlog at 0 ms latency before the next run. ' +
-      `Undelivered after draining: ${results.signups.reduce((sum, run) => sum + run.undelivered, 0)}.`,
+      `Sign-ups answered 201 whose email never came: ${results.signups.reduce((sum, run) => sum + run.undelivered, 0)}.`,
     '',
     `Load: the machine's 1-minute load average after the run; with ${results.machine.cores} cores, anything above ${results.machine.cores} means other processes competed for the CPU.`,
     '',

@@ -21,7 +21,7 @@ export type SignupRun = {
   webCpuMsPerSignup: number;
   /** Deferred mode with no SMTP latency: from a 201 to its email accepted by the SMTP server. */
   responseToSmtpMs?: Distribution;
-  /** Emails of the run's sign-ups still not delivered when the bench stopped waiting. */
+  /** Emails of the run's 201s still not delivered when the bench stopped waiting. */
   undelivered: number;
   /** The machine's 1-minute load average at the end of the run: above the core count, others shared the CPU. */
   loadAverage: number;

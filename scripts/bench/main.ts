@@ -26,13 +26,15 @@ import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, type EnumerationTiming } from './enumeration-timing.ts';
 import { renderLatencyChart } from './latency-chart.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
-import { runSignupLoad } from './sign-up-load.ts';
+import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
 import { measureWorkerThroughput, type WorkerThroughput } from './worker-throughput.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const chartFile = 'latency-by-smtp-latency.svg';
 const log = labelledLog('bench');
+// How long the sign-ups a run cut off mid-request may take to be saved and their emails sent.
+const unansweredGraceMs = 3_000;
 // The header the app takes a client's address from, as behind a reverse proxy: the enumeration
 // timing names a client of its own in it for every request, so no per-client limit answers it.
 const clientIpHeader = 'x-real-ip';
@@ -184,7 +186,7 @@ async function measureMode(
       durationSeconds: 2,
       tag: `${mode}-warm-up`,
     });
-    await deliverOrDiscard(stack, warmUp.sent);
+    await deliverOrDiscard(stack, warmUp);
 
     for (const smtpLatencyMs of options.smtpLatenciesMs) {
       for (const connections of options.concurrency) {
@@ -199,17 +201,17 @@ async function measureMode(
         });
         const cpuMs = (await web.stats()).cpuMs - cpuBefore;
         sink.setLatency(0);
-        const { createdAt, sent, ...counts } = load;
+        const { addresses, ...counts } = load;
         const run: SignupRun = {
           mode,
           smtpLatencyMs,
           ...counts,
           webCpuMsPerSignup: cpuMs / Math.max(1, load.created),
-          undelivered: await deliverOrDiscard(stack, sent),
+          undelivered: await deliverOrDiscard(stack, load),
           loadAverage: loadavg()[0] ?? Number.NaN,
         };
         if (mode === 'deferred' && smtpLatencyMs === 0) {
-          const delays = [...createdAt].flatMap(([email, answeredAt]) => {
+          const delays = [...addresses.createdAt].flatMap(([email, answeredAt]) => {
             const acceptedAt = sink.acceptedAt.get(email);
             return acceptedAt === undefined ? [] : [acceptedAt - answeredAt];
           });
@@ -281,9 +283,19 @@ async function measureBrowser(stack: Stack, mode: SignupMode, logDir: string) {
  * server nor a worker's backlog load the next run; what is still queued at the time limit is deleted.
  * Returns how many never arrived.
  */
-async function deliverOrDiscard({ sink, services, options }: Stack, recipients: string[]): Promise<number> {
-  const missing = await sink.waitForRecipients(recipients, options.drainTimeoutSeconds * 1000);
-  if (missing > 0) await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+/**
+ * Waits for the emails of a run's sign-ups, and returns how many of those answered 201 never came.
+ * The run stops its clients mid-request: the server may still save those sign-ups, or may not (a
+ * request cut off before its body), so they get a short grace and are not counted; whatever is still
+ * queued then is dropped, so that no run sends the last one's emails.
+ */
+async function deliverOrDiscard({ sink, services, options }: Stack, load: SignupLoad): Promise<number> {
+  const missing = await sink.waitForRecipients(
+    [...load.addresses.createdAt.keys()],
+    options.drainTimeoutSeconds * 1000,
+  );
+  await sink.waitForRecipients(load.addresses.sent, unansweredGraceMs);
+  await services.boss.deleteQueuedJobs(confirmationEmailQueue);
   return missing;
 }
 

@@ -20,13 +20,15 @@ export type SignupLoad = {
   latencyMs: Distribution | undefined;
   /** 201s per second of the run. */
   signupsPerSecond: number;
-  /** When each 201 arrived, by the address signed up, on the performance.now() clock. */
-  createdAt: Map<string, number>;
-  /**
-   * Every address sent, answered or not: the run stops its clients mid-request, and the server
-   * finishes those sign-ups after the run.
-   */
-  sent: string[];
+  addresses: {
+    /** When each 201 arrived, by the address signed up, on the performance.now() clock. */
+    createdAt: Map<string, number>;
+    /**
+     * Every address sent, answered or not: the run stops its clients mid-request, and the server may
+     * finish those sign-ups after the run.
+     */
+    sent: string[];
+  };
 };
 
 const password = 'bench password 1234';
@@ -81,8 +83,7 @@ export function runSignupLoad({ appUrl, connections, durationSeconds, tag }: Sig
           errors: result.errors + result.timeouts,
           latencyMs: summarize(latencies),
           signupsPerSecond: createdAt.size / result.duration,
-          createdAt,
-          sent,
+          addresses: { createdAt, sent },
         });
       },
     );
