@@ -1,5 +1,11 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  confirmationTokenLifetimeMs,
+  generateConfirmationToken,
+  hashConfirmationToken,
+} from '../confirmation/confirmation-token.server.ts';
 import type { Database, Transaction } from '../database.server.ts';
 import type { EmailDeliveryStatus, EmailKind } from '../generated/prisma/enums.ts';
 
@@ -21,10 +27,16 @@ export type SendClaim = {
   release(): void;
 };
 
-/** A claimed delivery with what its email needs: whom to write, and which email. */
+/** A claimed delivery with what its email needs: whom to write, which email, and the link's token. */
 export type ClaimedDelivery = SendClaim & {
   kind: EmailKind;
   user: { id: string; email: string; name: string | null; confirmedAt: Date | null };
+  /**
+   * For a user not yet confirmed: a new token, whose only copy goes into this email, made the only
+   * one of theirs that works, so an old email found in a mailbox later (or a link leaked from it)
+   * confirms nothing. Its lifetime starts now, as the email leaves.
+   */
+  confirmation?: { token: string; expiresAt: Date };
 };
 
 type ClaimRow = {
@@ -37,8 +49,9 @@ type ClaimRow = {
 };
 
 /**
- * Claims the delivery for one send attempt and reads its recipient, in one statement: the send
- * path runs for every email, and each round trip costs the worker more CPU than the SMTP send.
+ * Claims the delivery for one send attempt, reads its recipient and, for a user not yet confirmed,
+ * replaces their unused confirmation tokens with a new one, all in one statement: the send path
+ * runs for every email, and each round trip costs the worker more CPU than the SMTP send.
  * Undefined when there is nothing to send now: sent already, the user gone, a confirmation for a
  * confirmed account, or another worker's claim still holding (`whyNotClaimed` tells which).
  */
@@ -48,16 +61,32 @@ export async function claimForSending(
   now = new Date(),
 ): Promise<ClaimedDelivery | undefined> {
   let heldUntil = new Date(now.getTime() + sendClaimLeaseMs);
+  const token = generateConfirmationToken();
+  const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
+  // The parts of a statement all see the tables as they were before it, so the DELETE cannot take
+  // the token the INSERT adds; neither runs unless the claim does.
   const [claimed] = await db.$queryRaw<ClaimRow[]>`
-    UPDATE email_deliveries AS d
-       SET status = 'sending', attempts = d.attempts + 1, claimed_until = ${heldUntil}, updated_at = ${now}
-      FROM users AS u
-     WHERE d.id = ${deliveryId}::uuid
-       AND u.id = d.user_id
-       AND d.sent_at IS NULL
-       AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
-       AND NOT (d.kind = 'confirm' AND u.confirmed_at IS NOT NULL)
-    RETURNING d.attempts, d.kind::text AS kind, u.id AS "userId", u.email, u.name, u.confirmed_at AS "confirmedAt"`;
+    WITH claimed AS (
+      UPDATE email_deliveries AS d
+         SET status = 'sending', attempts = d.attempts + 1, claimed_until = ${heldUntil}, updated_at = ${now}
+        FROM users AS u
+       WHERE d.id = ${deliveryId}::uuid
+         AND u.id = d.user_id
+         AND d.sent_at IS NULL
+         AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
+         AND NOT (d.kind = 'confirm' AND u.confirmed_at IS NOT NULL)
+      RETURNING d.attempts, d.kind::text AS kind, u.id AS "userId", u.email, u.name, u.confirmed_at AS "confirmedAt"
+    ), earlier_tokens AS (
+      DELETE FROM confirmation_tokens AS t
+       USING claimed AS c
+       WHERE t.user_id = c."userId" AND t.used_at IS NULL AND c."confirmedAt" IS NULL
+    ), new_token AS (
+      INSERT INTO confirmation_tokens (id, user_id, token_hash, expires_at)
+      SELECT ${randomUUID()}::uuid, c."userId", ${hashConfirmationToken(token)}, ${expiresAt}
+        FROM claimed AS c
+       WHERE c."confirmedAt" IS NULL
+    )
+    SELECT * FROM claimed`;
   if (!claimed) return undefined;
   const { attempts: attempt, kind, userId, email, name, confirmedAt } = claimed;
   const renewal = setInterval(() => {
@@ -79,6 +108,7 @@ export async function claimForSending(
     attempt,
     kind,
     user: { id: userId, email, name, confirmedAt },
+    ...(confirmedAt ? {} : { confirmation: { token, expiresAt } }),
     heldUntil: () => heldUntil,
     release: () => clearInterval(renewal),
   };
@@ -117,16 +147,13 @@ export async function markSent(
 ): Promise<void> {
   for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
     try {
-      await db.emailDelivery.update({
-        where: { id: deliveryId },
-        data: {
-          status: 'sent',
-          messageId: sent.messageId,
-          sentAt: sent.at,
-          sentAttempt: claim.attempt,
-          lastError: null,
-        },
-      });
+      // Raw, as the claim: through the query builder this one update cost the worker about as much
+      // CPU as the rest of the send.
+      await db.$executeRaw`
+        UPDATE email_deliveries
+           SET status = 'sent', message_id = ${sent.messageId}, sent_at = ${sent.at},
+               sent_attempt = ${claim.attempt}, last_error = NULL, updated_at = ${sent.at}
+         WHERE id = ${deliveryId}::uuid`;
       return;
     } catch (error) {
       if (Date.now() + pauseMs >= claim.heldUntil().getTime()) throw error;

@@ -1,7 +1,5 @@
 import 'server-only';
 import type { Database } from '../database.server.ts';
-import { confirmationTokenLifetimeMs } from '../confirmation/confirmation-token.server.ts';
-import { issueConfirmationToken } from '../confirmation/issue-confirmation-token.server.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
 import {
   claimForSending,
@@ -31,9 +29,8 @@ export type SendResult =
  * already accepted it (a job run again after its worker died) sends nothing, and neither does a job
  * another worker took over while the first still sends (the record is claimed for the send). The
  * user is read again here, not trusted from the job: by the time a queued job runs the account may
- * be confirmed or gone.
- * The token is created now, so its 24 hours start when the email leaves, and its plaintext exists
- * only in the message. SMTP failures are answers (retry or not); database failures throw.
+ * be confirmed or gone. The link's token comes with the claim (see claimForSending).
+ * SMTP failures are answers (retry or not); database failures throw.
  */
 export async function sendConfirmationEmail(
   { db, mailer, appUrl, mailFrom }: SendConfirmationEmailDeps,
@@ -42,13 +39,12 @@ export async function sendConfirmationEmail(
 ): Promise<SendResult> {
   const claim = await claimForSending(db, deliveryId, now);
   if (!claim) return whyNotClaimed(db, deliveryId);
-  const { kind, user } = claim;
+  const { kind, user, confirmation } = claim;
   try {
-    const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
-    const confirmUrl = user.confirmedAt ? null : await issueConfirmUrl(db, appUrl, user.id, expiresAt);
+    const confirmUrl = confirmation ? `${appUrl}/confirm?token=${confirmation.token}` : null;
     const email: RenderedEmail =
-      kind === 'confirm' && confirmUrl
-        ? renderConfirmationEmail({ name: user.name, confirmUrl, expiresAt })
+      kind === 'confirm' && confirmation && confirmUrl
+        ? renderConfirmationEmail({ name: user.name, confirmUrl, expiresAt: confirmation.expiresAt })
         : renderAlreadyRegisteredEmail({ name: user.name, confirmUrl, appUrl });
 
     let messageId: string;
@@ -65,9 +61,4 @@ export async function sendConfirmationEmail(
   } finally {
     claim.release();
   }
-}
-
-async function issueConfirmUrl(db: Database, appUrl: string, userId: string, expiresAt: Date): Promise<string> {
-  const token = await issueConfirmationToken(db, userId, expiresAt);
-  return `${appUrl}/confirm?token=${token}`;
 }

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { checkConfirmationToken, confirmEmail } from '../confirmation/confirm-email.server.ts';
+import { hashConfirmationToken } from '../confirmation/confirmation-token.server.ts';
+import type { Database } from '../database.server.ts';
+import { withTestDatabase } from '../testing/test-services.ts';
+import { claimForSending, markSent } from './delivery-record.server.ts';
+
+let db: Database;
+withTestDatabase((database) => ({ db } = database));
+
+async function userWithDelivery(email: string) {
+  const user = await db.user.create({ data: { email, passwordHash: 'x' } });
+  return { user, deliveryId: await newDelivery(user.id) };
+}
+
+async function newDelivery(userId: string): Promise<string> {
+  const { id } = await db.emailDelivery.create({ data: { id: randomUUID(), userId, kind: 'confirm' } });
+  return id;
+}
+
+/** Claims a delivery, records it sent, and returns the token its email carried. */
+async function sendOnce(deliveryId: string): Promise<string | undefined> {
+  const claim = await claimForSending(db, deliveryId);
+  if (!claim) throw new Error('expected a claim');
+  claim.release();
+  await markSent(db, deliveryId, { messageId: `<${deliveryId}@test>`, at: new Date() }, claim);
+  return claim.confirmation?.token;
+}
+
+describe('claimForSending', () => {
+  it("makes each email's token the only one of its user's that works, and stores only its digest", async () => {
+    const { user, deliveryId } = await userWithDelivery('resend@example.com');
+    const first = await sendOnce(deliveryId);
+    const second = await sendOnce(await newDelivery(user.id));
+    if (!first || !second) throw new Error('expected a token for an unconfirmed user');
+
+    expect(await checkConfirmationToken(db, first)).toBe('invalid');
+    expect(await checkConfirmationToken(db, second)).toBe('valid');
+    const stored = await db.confirmationToken.findMany({ where: { userId: user.id } });
+    expect(stored.map((token) => token.tokenHash)).toEqual([hashConfirmationToken(second)]);
+    expect(await confirmEmail(db, first)).toBe('invalid');
+    expect(await confirmEmail(db, second)).toBe('confirmed');
+  });
+
+  it("leaves other users' tokens alone", async () => {
+    const ada = await userWithDelivery('ada@example.com');
+    const bob = await userWithDelivery('bob@example.com');
+    const adasToken = await sendOnce(ada.deliveryId);
+    await sendOnce(bob.deliveryId);
+    expect(adasToken && (await checkConfirmationToken(db, adasToken))).toBe('valid');
+  });
+
+  it('issues no token when the claim fails or the user is confirmed', async () => {
+    const { user, deliveryId } = await userWithDelivery('confirmed@example.com');
+    const held = await claimForSending(db, deliveryId);
+    held?.release();
+    // Held by the claim above: no claim, and no token replaced behind that email's back.
+    expect(await claimForSending(db, deliveryId)).toBeUndefined();
+    expect(await db.confirmationToken.count({ where: { userId: user.id } })).toBe(1);
+
+    await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
+    const notice = await db.emailDelivery.create({
+      data: { id: randomUUID(), userId: user.id, kind: 'already_registered' },
+    });
+    const claim = await claimForSending(db, notice.id);
+    claim?.release();
+    expect(claim?.user.confirmedAt).not.toBeNull();
+    expect(claim?.confirmation).toBeUndefined();
+    expect(await db.confirmationToken.count({ where: { userId: user.id } })).toBe(1);
+  });
+});
