@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { verify } from '@node-rs/argon2';
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from './password.server.ts';
@@ -12,5 +13,13 @@ describe('hashPassword', () => {
 
   it('salts each hash', async () => {
     expect(await hashPassword('same password')).not.toBe(await hashPassword('same password'));
+  });
+
+  it('hashes any number of passwords asked for at once, each to its own hash', async () => {
+    const passwords = Array.from({ length: availableParallelism() * 3 }, (_, index) => `password number ${index}`);
+    const hashes = await Promise.all(passwords.map((password) => hashPassword(password)));
+    await Promise.all(
+      hashes.map(async (passwordHash, index) => expect(await verify(passwordHash, passwords[index]!)).toBe(true)),
+    );
   });
 });
