@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       smtp: { host: '127.0.0.1', port: 1025, secure: false, auth: undefined },
       mailFrom: 'Sign-up <no-reply@localhost>',
       appUrl: 'http://localhost:3000',
-      worker: { concurrency: 2, batchSize: 16, shutdownGraceMs: 20_000 },
+      worker: { concurrency: 2, batchSize: 8, shutdownGraceMs: 20_000 },
       signupEmailDelivery: 'deferred',
       clientIp: { header: 'x-forwarded-for', hops: 1 },
       rateLimits: { signupsPerMinute: 600, signupsPerClientPer10Minutes: 20 },
