@@ -47,6 +47,7 @@ function refuseWeakPassword({ email, password, name }: z.output<typeof signupFie
   if (weakness) context.addIssue({ code: 'custom', path: ['password'], message: weakness });
 }
 
+/** Every check in one schema: what parseSignup answers (its tests hold the two equal), and the rules' tests' subject. */
 export const signupSchema = signupFieldsSchema
   // Runs once every field is otherwise valid: the estimate is the costliest check, and it needs the
   // address and name to catch passwords built from them.

@@ -17,21 +17,18 @@ export default async function CheckInboxPage() {
         confirm your address.
       </p>
       <DeliveryStatusMessage initial={status} />
-      {/* Without the address (its cookie gone), a new link is asked for on the page that takes one. */}
-      {email ? (
-        <>
-          <p className="muted">
-            The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or ask for a new
-            link.
-          </p>
-          <ResendForm toSignupAddress />
-        </>
-      ) : (
-        <p className="muted">
-          The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or{' '}
-          <Link href="/resend">send a new link</Link>.
-        </p>
-      )}
+      <p className="muted">
+        The link works for 24 hours. Nothing there after a few minutes? Look in your spam folder, or{' '}
+        {/* Without the address (its cookie gone), a new link is asked for on the page that takes one. */}
+        {email ? (
+          'ask for a new link.'
+        ) : (
+          <>
+            <Link href="/resend">send a new link</Link>.
+          </>
+        )}
+      </p>
+      {email && <ResendForm toSignupAddress />}
     </>
   );
 }
