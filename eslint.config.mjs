@@ -12,6 +12,7 @@ export default defineConfig([
   },
   globalIgnores([
     '.next/**',
+    'dist/**',
     'lib/generated/**',
     'next-env.d.ts',
     'playwright-report/**',

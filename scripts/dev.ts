@@ -2,7 +2,7 @@
 // DATABASE_URL and SMTP_URL point elsewhere; then migrations run, then the web server and the worker.
 import path from 'node:path';
 import { z } from 'zod';
-import { workerArgs } from './local-stack/app-commands.ts';
+import { workerSourceArgs } from './local-stack/app-commands.ts';
 import { labelledLog } from './local-stack/labelled-output.ts';
 import { startDatabaseService, startMailService } from './local-stack/local-services.ts';
 import { createSupervisor } from './local-stack/supervisor.ts';
@@ -61,7 +61,7 @@ try {
     ['node_modules/.bin/next', 'dev', '--hostname', '127.0.0.1', '--port', String(env.PORT)],
     childEnv,
   );
-  supervisor.start('worker', process.execPath, workerArgs(root), childEnv);
+  supervisor.start('worker', process.execPath, workerSourceArgs(root), childEnv);
 
   log(`Sign up at ${appUrl}/signup`);
   log(mail.inboxUrl ? `Mail arrives at ${mail.inboxUrl}` : 'Mail goes to SMTP_URL (no local inbox).');

@@ -2,19 +2,25 @@ import { execFile } from 'node:child_process';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { buildWorker } from '../build-worker.ts';
+import { workerBundle } from '../local-stack/app-commands.ts';
 
-// What `next build` compiles: a build older than any of these would measure other code.
-const sources = ['app', 'lib', 'public', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json'];
+// What `npm run build` compiles: a build older than any of these would measure other code.
+const sources = ['app', 'lib', 'worker', 'public', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json'];
 
-/** Runs `next build` unless `.next` holds a build newer than every source file. */
+/** Runs `npm run build`'s two steps unless both outputs are newer than every source file. */
 export async function ensureBuild(root: string): Promise<'reused' | 'built'> {
-  const builtAt = await modifiedAt(path.join(root, '.next/BUILD_ID'));
-  if (builtAt !== undefined && (await newestSource(root)) < builtAt) return 'reused';
+  const builtAt = await Promise.all(
+    ['.next/BUILD_ID', workerBundle].map((output) => modifiedAt(path.join(root, output))),
+  );
+  const newest = await newestSource(root);
+  if (builtAt.every((time) => time !== undefined && newest < time)) return 'reused';
   await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/.bin/next'), 'build'], {
     cwd: root,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
     maxBuffer: 16 * 1024 * 1024,
   });
+  await buildWorker(root);
   return 'built';
 }
 

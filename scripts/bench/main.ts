@@ -59,7 +59,7 @@ const benchStart = performance.now();
 
 log('Checking the build of the app…');
 const build = await ensureBuild(root);
-log(build === 'built' ? 'Built the app (next build).' : 'The existing build is up to date.');
+log(build === 'built' ? 'Built the app and the worker (npm run build).' : 'The existing build is up to date.');
 
 const databaseLog = createWriteStream(path.join(outputDir, 'logs/postgres.log'));
 const database = await startEmbeddedDatabase({

@@ -12,6 +12,8 @@ import path from 'node:path';
 // throughput to collection; a worker holds at most concurrency x batch size emails and ~40 MB.
 const webHeapOptions = ['--max-semi-space-size=2', '--max-old-space-size=192'];
 const workerHeapOptions = ['--max-semi-space-size=2', '--max-old-space-size=96'];
+// react-server: `server-only` resolves to its no-op build outside Next.
+const workerNodeOptions = ['--conditions=react-server', ...workerHeapOptions];
 
 /** Node's arguments for `next start`, relative to `root` (the repository). */
 export function webArgs(root: string, { hostname, port }: { hostname?: string; port?: number } = {}): string[] {
@@ -24,8 +26,19 @@ export function webArgs(root: string, { hostname, port }: { hostname?: string; p
   ];
 }
 
-/** Node's arguments for one worker process, relative to `root` (the repository). */
+/**
+ * What `npm run build` makes of worker/main.ts. A worker runs this bundle rather than its sources:
+ * Node's type stripping holds ~20 MB per process (its WebAssembly compiler), a tenth of a worker's
+ * memory (ADR 032).
+ */
+export const workerBundle = 'dist/worker/main.js';
+
+/** Node's arguments for one worker process as production runs it (the build), relative to `root`. */
 export function workerArgs(root: string): string[] {
-  // react-server: `server-only` resolves to its no-op build outside Next.
-  return ['--conditions=react-server', ...workerHeapOptions, path.join(root, 'worker/main.ts')];
+  return [...workerNodeOptions, '--enable-source-maps', path.join(root, workerBundle)];
+}
+
+/** The same worker from its TypeScript sources, for `npm run dev`: no build step between edits. */
+export function workerSourceArgs(root: string): string[] {
+  return [...workerNodeOptions, path.join(root, 'worker/main.ts')];
 }
