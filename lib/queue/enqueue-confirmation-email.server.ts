@@ -40,11 +40,13 @@ export async function recordConfirmationEmail(
   { userId, kind, requestKey }: ConfirmationEmailRequest,
   status: 'queued' | 'skipped' = 'queued',
 ): Promise<{ deliveryId: string; isNew: boolean }> {
-  const [created] = await tx.emailDelivery.createManyAndReturn({
-    data: { id: randomUUID(), userId, kind, requestKey: requestKey ?? null, status },
-    skipDuplicates: true,
-    select: { id: true },
-  });
+  // Raw SQL on every sign-up's path: through the query builder this insert cost ~1 ms more CPU.
+  const [created] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO email_deliveries (id, user_id, kind, request_key, status)
+    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${kind}::email_kind, ${requestKey ?? null},
+            ${status}::email_delivery_status)
+    ON CONFLICT DO NOTHING
+    RETURNING id`;
   if (created) return { deliveryId: created.id, isNew: true };
   // Only a request key can collide (the id is random), so there is one here.
   const earlier = await tx.emailDelivery.findUniqueOrThrow({
