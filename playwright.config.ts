@@ -29,7 +29,7 @@ export default defineConfig({
       use: { ...devices['Desktop Chrome'], launchOptions: { executablePath: chromiumPath } },
     },
   ],
-  // The built app and worker (`npm run build` first) with its own database, mail catcher and worker.
+  // The built app and worker (`npm run build` first), with a database and mail catcher of their own.
   webServer: {
     command: 'node e2e/e2e-stack.ts',
     url: `${e2eStack.appUrl}/signup`,
