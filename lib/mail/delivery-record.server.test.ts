@@ -4,7 +4,7 @@ import { checkConfirmationToken, confirmEmail } from '../confirmation/confirm-em
 import { hashConfirmationToken } from '../confirmation/confirmation-token.server.ts';
 import type { Database } from '../database.server.ts';
 import { withTestDatabase } from '../testing/test-services.ts';
-import { claimAllForSending, claimForSending, markSent } from './delivery-record.server.ts';
+import { claimForSending, markSent } from './delivery-record.server.ts';
 
 let db: Database;
 withTestDatabase((database) => ({ db } = database));
@@ -68,35 +68,5 @@ describe('claimForSending', () => {
     expect(claim?.user.confirmedAt).not.toBeNull();
     expect(claim?.confirmation).toBeUndefined();
     expect(await db.confirmationToken.count({ where: { userId: user.id } })).toBe(1);
-  });
-});
-
-describe('claimAllForSending', () => {
-  it('claims a batch in one go, each email with a working token of its own, and leaves out what is not due', async () => {
-    const ada = await userWithDelivery('batch-ada@example.com');
-    const bob = await userWithDelivery('batch-bob@example.com');
-    const sent = await userWithDelivery('batch-sent@example.com');
-    await sendOnce(sent.deliveryId);
-    const adasOldToken = await sendOnce(await newDelivery(ada.user.id));
-
-    const claims = await claimAllForSending(db, [ada.deliveryId, bob.deliveryId, sent.deliveryId, bob.deliveryId]);
-    for (const claim of claims.values()) claim.release();
-
-    expect([...claims.keys()].sort()).toEqual([ada.deliveryId, bob.deliveryId].sort());
-    expect(claims.get(ada.deliveryId)?.user.email).toBe('batch-ada@example.com');
-    expect(claims.get(bob.deliveryId)?.user.email).toBe('batch-bob@example.com');
-    const adasToken = claims.get(ada.deliveryId)?.confirmation?.token;
-    const bobsToken = claims.get(bob.deliveryId)?.confirmation?.token;
-    if (!adasToken || !bobsToken || !adasOldToken) throw new Error('expected tokens for unconfirmed users');
-    expect(adasToken).not.toBe(bobsToken);
-    expect(await checkConfirmationToken(db, adasToken)).toBe('valid');
-    expect(await checkConfirmationToken(db, bobsToken)).toBe('valid');
-    expect(await checkConfirmationToken(db, adasOldToken)).toBe('invalid');
-    // Held now: claimed once, even though asked for twice.
-    expect(await db.emailDelivery.findUnique({ where: { id: bob.deliveryId } })).toMatchObject({
-      status: 'sending',
-      attempts: 1,
-    });
-    expect(await claimAllForSending(db, [ada.deliveryId, bob.deliveryId])).toEqual(new Map());
   });
 });

@@ -40,7 +40,6 @@ export type ClaimedDelivery = SendClaim & {
 };
 
 type ClaimRow = {
-  id: string;
   attempts: number;
   kind: EmailKind;
   userId: string;
@@ -49,92 +48,70 @@ type ClaimRow = {
   confirmedAt: Date | null;
 };
 
-/** `claimAllForSending` for one delivery: undefined when there is nothing to send now. */
+/**
+ * Claims the delivery for one send attempt, reads its recipient and, for a user not yet confirmed,
+ * replaces their unused confirmation tokens with a new one, all in one statement: the send path
+ * runs for every email, and each round trip costs the worker more CPU than the SMTP send.
+ * Undefined when there is nothing to send now: sent already, the user gone, a confirmation for a
+ * confirmed account, or another worker's claim still holding (`whyNotClaimed` tells which).
+ */
 export async function claimForSending(
   db: Database,
   deliveryId: string,
   now = new Date(),
 ): Promise<ClaimedDelivery | undefined> {
-  return (await claimAllForSending(db, [deliveryId], now)).get(deliveryId);
-}
-
-/**
- * Claims deliveries for one send attempt each, reads their recipients and, for users not yet
- * confirmed, replaces their unused confirmation tokens with a new one per email, all in one
- * statement: the send path runs for every email, and each round trip costs the worker more CPU than
- * the SMTP send, so a worker claims the batch it fetched at once. Two emails to one user claimed
- * together both carry a working token; the next claim for that user ends both.
- * A delivery missing from the map has nothing to send now: sent already, the user gone, a
- * confirmation for a confirmed account, or another worker's claim still holding (`whyNotClaimed`
- * tells which). An id given twice is claimed once.
- */
-export async function claimAllForSending(
-  db: Database,
-  deliveryIds: readonly string[],
-  now = new Date(),
-): Promise<Map<string, ClaimedDelivery>> {
-  const ids = [...new Set(deliveryIds)];
-  if (ids.length === 0) return new Map();
-  const heldUntil = new Date(now.getTime() + sendClaimLeaseMs);
+  let heldUntil = new Date(now.getTime() + sendClaimLeaseMs);
+  const token = generateConfirmationToken();
   const expiresAt = new Date(now.getTime() + confirmationTokenLifetimeMs);
-  const tokens = ids.map(() => generateConfirmationToken());
   // The parts of a statement all see the tables as they were before it, so the DELETE cannot take
-  // the tokens the INSERT adds; neither runs for a delivery unless its claim does.
-  const rows = await db.$queryRaw<(ClaimRow & { token: number })[]>`
-    WITH wanted AS (
-      SELECT * FROM unnest(${ids}::uuid[], ${tokens.map(() => randomUUID())}::uuid[],
-                           ${tokens.map(hashConfirmationToken)}::text[])
-               WITH ORDINALITY AS w(delivery_id, token_id, token_hash, token)
-    ), claimed AS (
+  // the token the INSERT adds; neither runs unless the claim does.
+  const [claimed] = await db.$queryRaw<ClaimRow[]>`
+    WITH claimed AS (
       UPDATE email_deliveries AS d
          SET status = 'sending', attempts = d.attempts + 1, claimed_until = ${heldUntil}, updated_at = ${now}
-        FROM users AS u, wanted AS w
-       WHERE d.id = w.delivery_id
+        FROM users AS u
+       WHERE d.id = ${deliveryId}::uuid
          AND u.id = d.user_id
          AND d.sent_at IS NULL
          AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
          AND NOT (d.kind = 'confirm' AND u.confirmed_at IS NOT NULL)
-      RETURNING d.id, d.attempts, d.kind::text AS kind, u.id AS "userId", u.email, u.name,
-                u.confirmed_at AS "confirmedAt", w.token_id, w.token_hash, w.token
+      RETURNING d.attempts, d.kind::text AS kind, u.id AS "userId", u.email, u.name, u.confirmed_at AS "confirmedAt"
     ), earlier_tokens AS (
       DELETE FROM confirmation_tokens AS t
        USING claimed AS c
        WHERE t.user_id = c."userId" AND t.used_at IS NULL AND c."confirmedAt" IS NULL
-    ), new_tokens AS (
+    ), new_token AS (
       INSERT INTO confirmation_tokens (id, user_id, token_hash, expires_at)
-      SELECT c.token_id, c."userId", c.token_hash, ${expiresAt}
+      SELECT ${randomUUID()}::uuid, c."userId", ${hashConfirmationToken(token)}, ${expiresAt}
         FROM claimed AS c
        WHERE c."confirmedAt" IS NULL
     )
-    SELECT id, attempts, kind, "userId", email, name, "confirmedAt", token::int FROM claimed`;
-  return new Map(
-    rows.map(({ id, attempts: attempt, kind, userId, email, name, confirmedAt, token }) => {
-      const claim = holdClaim(db, id, attempt, heldUntil);
-      const confirmation = confirmedAt ? {} : { confirmation: { token: tokens[token - 1]!, expiresAt } };
-      return [id, { ...claim, kind, user: { id: userId, email, name, confirmedAt }, ...confirmation }];
-    }),
-  );
-}
-
-/** Renews a claim every few seconds until released. */
-function holdClaim(db: Database, deliveryId: string, attempt: number, until: Date): SendClaim {
-  let heldUntil = until;
+    SELECT * FROM claimed`;
+  if (!claimed) return undefined;
+  const { attempts: attempt, kind, userId, email, name, confirmedAt } = claimed;
   const renewal = setInterval(() => {
-    const next = new Date(Date.now() + sendClaimLeaseMs);
+    const until = new Date(Date.now() + sendClaimLeaseMs);
     // The attempt number identifies this claim, so a renewal never touches one another worker took,
     // nor one this worker has settled (sent or failed) meanwhile.
     db.emailDelivery
       .updateMany({
         where: { id: deliveryId, attempts: attempt, status: 'sending' },
-        data: { claimedUntil: next },
+        data: { claimedUntil: until },
       })
       .then(({ count }) => {
-        if (count === 1) heldUntil = next;
+        if (count === 1) heldUntil = until;
       })
       // While the database is away the claim simply runs down; markSent stops trying when it has.
       .catch(() => {});
   }, sendClaimRenewalMs);
-  return { attempt, heldUntil: () => heldUntil, release: () => clearInterval(renewal) };
+  return {
+    attempt,
+    kind,
+    user: { id: userId, email, name, confirmedAt },
+    ...(confirmedAt ? {} : { confirmation: { token, expiresAt } }),
+    heldUntil: () => heldUntil,
+    release: () => clearInterval(renewal),
+  };
 }
 
 export type NotClaimed =
@@ -143,7 +120,7 @@ export type NotClaimed =
   | { status: 'busy' }
   | { status: 'skipped'; reason: 'user-gone' | 'already-confirmed' };
 
-/** Why a claim found nothing to send; a confirmation no longer needed is recorded as skipped. */
+/** Why `claimForSending` found nothing to send; a confirmation no longer needed is recorded as skipped. */
 export async function whyNotClaimed(db: Database, deliveryId: string): Promise<NotClaimed> {
   const delivery = await db.emailDelivery.findUnique({
     where: { id: deliveryId },

@@ -2,12 +2,10 @@ import 'server-only';
 import type { Database } from '../database.server.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
 import {
-  claimAllForSending,
   claimForSending,
   markFailedAttempt,
   markSent,
   whyNotClaimed,
-  type ClaimedDelivery,
   type NotClaimed,
 } from './delivery-record.server.ts';
 import type { Mailer } from './mailer.server.ts';
@@ -35,44 +33,12 @@ export type SendResult =
  * SMTP failures are answers (retry or not); database failures throw.
  */
 export async function sendConfirmationEmail(
-  deps: SendConfirmationEmailDeps,
-  attempt: DeliveryAttempt,
-  now = new Date(),
-): Promise<SendResult> {
-  const claim = await claimForSending(deps.db, attempt.deliveryId, now);
-  return claim ? sendClaimed(deps, attempt, claim) : whyNotClaimed(deps.db, attempt.deliveryId);
-}
-
-/**
- * sendConfirmationEmail for the batch a worker fetched: one statement claims every delivery (see
- * claimAllForSending), then each is sent on its own. Settles one result per attempt, in order; a
- * failing claim statement rejects the whole batch instead.
- */
-export async function sendConfirmationEmails(
-  deps: SendConfirmationEmailDeps,
-  attempts: readonly DeliveryAttempt[],
-  now = new Date(),
-): Promise<PromiseSettledResult<SendResult>[]> {
-  const claims = await claimAllForSending(
-    deps.db,
-    attempts.map(({ deliveryId }) => deliveryId),
-    now,
-  );
-  return Promise.allSettled(
-    attempts.map((attempt) => {
-      const claim = claims.get(attempt.deliveryId);
-      // A delivery twice in one batch goes out once: the first takes the claim, the second finds it held.
-      claims.delete(attempt.deliveryId);
-      return claim ? sendClaimed(deps, attempt, claim) : whyNotClaimed(deps.db, attempt.deliveryId);
-    }),
-  );
-}
-
-async function sendClaimed(
   { db, mailer, appUrl, mailFrom }: SendConfirmationEmailDeps,
   { deliveryId, lastAttempt }: DeliveryAttempt,
-  claim: ClaimedDelivery,
+  now = new Date(),
 ): Promise<SendResult> {
+  const claim = await claimForSending(db, deliveryId, now);
+  if (!claim) return whyNotClaimed(db, deliveryId);
   const { kind, user, confirmation } = claim;
   try {
     const confirmUrl = confirmation ? `${appUrl}/confirm?token=${confirmation.token}` : null;
