@@ -3,16 +3,14 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildWorker } from '../build-worker.ts';
-import { workerBundle } from '../local-stack/app-commands.ts';
+import { buildOutputs } from '../local-stack/app-commands.ts';
 
 // What `npm run build` compiles: a build older than any of these would measure other code.
 const sources = ['app', 'lib', 'worker', 'public', 'instrumentation.ts', 'next.config.mjs', 'package-lock.json'];
 
 /** Runs `npm run build`'s two steps unless both outputs are newer than every source file. */
 export async function ensureBuild(root: string): Promise<'reused' | 'built'> {
-  const builtAt = await Promise.all(
-    ['.next/BUILD_ID', workerBundle].map((output) => modifiedAt(path.join(root, output))),
-  );
+  const builtAt = await Promise.all(buildOutputs.map((output) => modifiedAt(path.join(root, output))));
   const newest = await newestSource(root);
   if (builtAt.every((time) => time !== undefined && newest < time)) return 'reused';
   await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/.bin/next'), 'build'], {

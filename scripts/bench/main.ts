@@ -279,12 +279,8 @@ async function measureBrowser(stack: Stack, mode: SignupMode, logDir: string) {
 }
 
 /**
- * Waits for the emails of a run's sign-ups to reach the sink, so that neither sign-ups still in the
- * server nor a worker's backlog load the next run; what is still queued at the time limit is deleted.
- * Returns how many never arrived.
- */
-/**
- * Waits for the emails of a run's sign-ups, and returns how many of those answered 201 never came.
+ * Waits for the emails of a run's sign-ups, so that neither sign-ups still in the server nor a
+ * worker's backlog load the next run, and returns how many of those answered 201 never came.
  * The run stops its clients mid-request: the server may still save those sign-ups, or may not (a
  * request cut off before its body), so they get a short grace and are not counted; whatever is still
  * queued then is dropped, so that no run sends the last one's emails.

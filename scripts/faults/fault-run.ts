@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startSmtpSink } from '../../lib/testing/smtp-sink.ts';
-import { webArgs, workerArgs, workerBundle } from '../local-stack/app-commands.ts';
+import { buildOutputs, webArgs, workerArgs } from '../local-stack/app-commands.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { findFreePort } from '../local-stack/ports.ts';
 import { startChild, type Child } from './child-processes.ts';
@@ -51,7 +51,7 @@ if (!parsedOptions.success) {
   process.exit(2);
 }
 const options = parsedOptions.data;
-if (!['.next/BUILD_ID', workerBundle].every((output) => existsSync(path.join(root, output)))) {
+if (!buildOutputs.every((output) => existsSync(path.join(root, output)))) {
   console.error(
     'No production build: run `npm run build` first (the fault run starts `next start` and the built worker).',
   );

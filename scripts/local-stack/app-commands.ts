@@ -33,6 +33,9 @@ export function webArgs(root: string, { hostname, port }: { hostname?: string; p
  */
 export const workerBundle = 'dist/worker/main.js';
 
+/** What `npm run build` writes, one file per step (Next's build id, the worker's bundle). */
+export const buildOutputs = ['.next/BUILD_ID', workerBundle];
+
 /** Node's arguments for one worker process as production runs it (the build), relative to `root`. */
 export function workerArgs(root: string): string[] {
   return [...workerNodeOptions, '--enable-source-maps', path.join(root, workerBundle)];
