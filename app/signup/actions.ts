@@ -37,7 +37,7 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
         values,
       };
     }
-    const parsed = parseSignup(fields);
+    const parsed = await parseSignup(fields);
     if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors, values };
     // The form renders a valid key; one that is not is dropped rather than shown to the person as an error.
     const requestKey = requestKeySchema.catch(undefined).parse(fields.requestKey);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { z } from 'zod';
 import { hashPassword } from './password.server.ts';
 import { passwordStrengthSchema, signupFieldsSchema, type SignupInput } from './signup-schema.ts';
@@ -12,10 +13,14 @@ export type ParsedSignup =
  * this thread, so a sign-up waits for the longer of the two instead of their sum. A password found
  * too weak has then been hashed for nothing, once per attempt the rate limits let through.
  */
-export function parseSignup(fields: unknown): ParsedSignup {
+export async function parseSignup(fields: unknown): Promise<ParsedSignup> {
   const wellFormed = signupFieldsSchema.safeParse(fields);
   if (!wellFormed.success) return wellFormed;
   const passwordHash = hashPassword(wellFormed.data.password);
+  // hashPassword hands the hash to the thread pool from a promise callback (its slot queue), which
+  // would otherwise wait until the estimate below has finished: the two then ran one after the other
+  // (measured: the hash began ~11 ms into a 38 ms sign-up).
+  await nextTurn();
   const strong = passwordStrengthSchema.safeParse(wellFormed.data);
   if (!strong.success) {
     // Nobody waits for this hash: without a handler its failure would end the process.

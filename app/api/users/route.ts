@@ -52,7 +52,7 @@ export async function POST(request: Request): Promise<Response> {
     if (body.status === 'malformed') {
       return Response.json({ message: 'The body is not valid JSON in UTF-8.' }, { status: 400, headers });
     }
-    const parsed = parseSignup(body.value);
+    const parsed = await parseSignup(body.value);
     if (!parsed.success) {
       return Response.json(
         {
