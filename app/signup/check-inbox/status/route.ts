@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { deliveryStatusSchema } from '../delivery-status.ts';
 import { readSignupDelivery } from '../delivery-status.server.ts';
 
