@@ -5,28 +5,25 @@ import { parseSignup } from './parse-signup.server.ts';
 import { signupSchema } from './signup-schema.ts';
 
 // What started when: the hash on the thread pool, the strength estimate on this thread.
-const events = vi.hoisted((): string[] => []);
+const { events, recording } = vi.hoisted(() => {
+  const events: string[] = [];
+  const recording =
+    <A extends unknown[], R>(event: string, run: (...args: A) => R) =>
+    (...args: A): R => {
+      events.push(event);
+      return run(...args);
+    };
+  return { events, recording };
+});
 
 vi.mock('@node-rs/argon2', async (importOriginal) => {
   const argon2 = await importOriginal<typeof import('@node-rs/argon2')>();
-  return {
-    ...argon2,
-    hash: (...args: Parameters<typeof argon2.hash>) => {
-      events.push('hash started');
-      return argon2.hash(...args);
-    },
-  };
+  return { ...argon2, hash: recording('hash started', argon2.hash) };
 });
 
 vi.mock('./password-strength.ts', async (importOriginal) => {
   const strength = await importOriginal<typeof import('./password-strength.ts')>();
-  return {
-    ...strength,
-    passwordWeakness: (...args: Parameters<typeof strength.passwordWeakness>) => {
-      events.push('estimate started');
-      return strength.passwordWeakness(...args);
-    },
-  };
+  return { ...strength, passwordWeakness: recording('estimate started', strength.passwordWeakness) };
 });
 
 describe('parseSignup', () => {
