@@ -164,7 +164,7 @@ function floorComparison({ floor, signups, options }: BenchResults): string {
   const rest = quiet.latencyMs.p50 - floorMs;
   const above =
     rest > 0
-      ? `The remaining ${ms(rest)} at p50 is HTTP, Next.js routing, JSON, validation and the database client, and waiting for a CPU.`
+      ? `The remaining ${ms(rest)} at p50 is the rate-limit checks, HTTP and validation, and waiting for a CPU: the bench runs everything on one machine, and at 0 ms SMTP latency the worker sends each email, and PostgreSQL records it, while the next sign-up runs.`
       : 'The floor was timed while the machine was busier than during this run (see the load averages), so it overstates the floor.';
   return (
     `Deferred sign-up at ${lowLoad} concurrent: p50 ${ms(quiet.latencyMs.p50)}, p95 ${ms(quiet.latencyMs.p95)}, ` +
