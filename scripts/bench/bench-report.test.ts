@@ -19,7 +19,7 @@ function run(mode: SignupMode, smtpLatencyMs: number, connections: number, p95: 
     errors: 0,
     latencyMs: latency(p95 / 2, p95),
     signupsPerSecond: 10,
-    webCpuMsPerSignup: 15,
+    cpuMsPerSignup: { machine: 40, web: 25, worker: mode === 'deferred' ? 5 : undefined, database: 6, bench: 2 },
     undelivered: 0,
     loadAverage: 1,
     ...(mode === 'deferred' && smtpLatencyMs === 0 ? { responseToSmtpMs: latency(8, 12) } : {}),
@@ -112,6 +112,19 @@ describe('the report', () => {
     );
     expect(report).toContain('| baseline (send in request) | 1000 ms | 1 | 525 ms | 1050 ms |');
     expect(report).toContain('![Sign-up latency by SMTP latency and mode](chart.svg)');
+  });
+
+  it('says where the CPU of a sign-up goes, and what the throughput target leaves for it', () => {
+    const report = renderReport({ ...measured, targets: evaluateTargets(measured) }, 'chart.svg');
+    expect(report).toContain('| deferred | 0 ms | 1 | 40 ms | 25 ms | 5.0 ms | 6.0 ms | 2.0 ms | 2.0 ms |');
+    expect(report).toContain(
+      '| baseline (send in request) | 1000 ms | 1 | 40 ms | 25 ms | – | 6.0 ms | 2.0 ms | 7.0 ms |',
+    );
+    // 12 ms of hash at 0.8 of the hash-bound rate: 15 ms a sign-up.
+    expect(report).toContain(
+      "leaves 15 ms of machine CPU per sign-up, the hash's 12 ms included. At 1 concurrent and 0 ms SMTP latency the " +
+        'machine spent 40 ms (2.67× that): the web process 25 ms, PostgreSQL 6.0 ms, the worker 5.0 ms, the bench 2.0 ms.',
+    );
   });
 
   it('compares known with unknown addresses for each endpoint', () => {

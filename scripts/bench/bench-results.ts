@@ -17,14 +17,28 @@ export type SignupRun = {
   errors: number;
   latencyMs: Distribution | undefined;
   signupsPerSecond: number;
-  /** CPU time of the web process per sign-up: what one sign-up costs besides waiting. */
-  webCpuMsPerSignup: number;
+  /** CPU time per sign-up over the run: what one sign-up costs besides waiting, and who spends it. */
+  cpuMsPerSignup: CpuByProcess;
   /** Deferred mode with no SMTP latency: from a 201 to its email accepted by the SMTP server. */
   responseToSmtpMs?: Distribution;
   /** Emails of the run's 201s still not delivered when the bench stopped waiting. */
   undelivered: number;
   /** The machine's 1-minute load average at the end of the run: above the core count, others shared the CPU. */
   loadAverage: number;
+};
+
+/** Milliseconds of CPU, by process: used so far, or per sign-up over a run. */
+export type CpuByProcess = {
+  /** The whole machine (all cores): these processes and anything else that ran. */
+  machine: number;
+  /** The web process (next start), the password hash included. */
+  web: number;
+  /** The worker process sending the run's emails (deferred mode only). */
+  worker?: number;
+  /** PostgreSQL: the server and all its backends. */
+  database: number;
+  /** The bench's own process: the load generator and the SMTP sink. */
+  bench: number;
 };
 
 /** What each mode's processes peaked at over all of its runs, and what a browser saw. */

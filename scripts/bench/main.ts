@@ -15,16 +15,17 @@ import type { Services } from '../../lib/services.server.ts';
 import { startEmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { labelledLog } from '../local-stack/labelled-output.ts';
 import { findFreePort } from '../local-stack/ports.ts';
-import { startWeb, startWorkers } from './app-processes.ts';
+import { startWeb, startWorkers, type AppProcess } from './app-processes.ts';
 import { loadBenchOptions, type BenchOptions } from './bench-options.ts';
 import { renderReport } from './bench-report.ts';
-import type { BenchResults, ModeSummary, SignupMode, SignupRun } from './bench-results.ts';
+import type { BenchResults, CpuByProcess, ModeSummary, SignupMode, SignupRun } from './bench-results.ts';
 import { measureBrowserSignups } from './browser-timing.ts';
 import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.ts';
 import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, type EnumerationTiming } from './enumeration-timing.ts';
 import { renderLatencyChart } from './latency-chart.ts';
+import { readMachineBusyCpuMs, readProcessTreeCpuMs } from './process-stats.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
@@ -47,6 +48,7 @@ type Stack = {
   appPort: number;
   env: NodeJS.ProcessEnv;
   outputDir: string;
+  databasePid: number;
 };
 
 const options = loadBenchOptions();
@@ -87,6 +89,7 @@ try {
     appUrl,
     appPort,
     outputDir,
+    databasePid: await database.serverPid(),
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -192,21 +195,21 @@ async function measureMode(
       for (const connections of options.concurrency) {
         log(`${mode}: SMTP latency ${smtpLatencyMs} ms, ${connections} concurrent, ${options.durationSeconds} s…`);
         sink.setLatency(smtpLatencyMs);
-        const cpuBefore = (await web.stats()).cpuMs;
+        const cpuBefore = await readCpu(stack, web, worker);
         const load = await runSignupLoad({
           appUrl,
           connections,
           durationSeconds: options.durationSeconds,
           tag: `${mode}-${smtpLatencyMs}-${connections}`,
         });
-        const cpuMs = (await web.stats()).cpuMs - cpuBefore;
+        const cpuMsPerSignup = perSignup(cpuBefore, await readCpu(stack, web, worker), load.created);
         sink.setLatency(0);
         const { addresses, ...counts } = load;
         const run: SignupRun = {
           mode,
           smtpLatencyMs,
           ...counts,
-          webCpuMsPerSignup: cpuMs / Math.max(1, load.created),
+          cpuMsPerSignup,
           undelivered: await deliverOrDiscard(stack, load),
           loadAverage: loadavg()[0] ?? Number.NaN,
         };
@@ -240,6 +243,29 @@ async function measureMode(
     await web.stop();
     await worker?.stop();
   }
+}
+
+/** CPU time used so far, in ms: the machine's, and each process's that serves the sign-ups. */
+async function readCpu({ databasePid }: Stack, web: AppProcess, worker: AppProcess | undefined): Promise<CpuByProcess> {
+  const [machine, webStats, workerStats, database] = await Promise.all([
+    readMachineBusyCpuMs(),
+    web.stats(),
+    worker?.stats(),
+    readProcessTreeCpuMs(databasePid),
+  ]);
+  const { user, system } = process.cpuUsage();
+  return { machine, web: webStats.cpuMs, worker: workerStats?.cpuMs, database, bench: (user + system) / 1000 };
+}
+
+function perSignup(before: CpuByProcess, after: CpuByProcess, signups: number): CpuByProcess {
+  const each = (start: number, end: number) => (end - start) / Math.max(1, signups);
+  return {
+    machine: each(before.machine, after.machine),
+    web: each(before.web, after.web),
+    worker: before.worker === undefined || after.worker === undefined ? undefined : each(before.worker, after.worker),
+    database: each(before.database, after.database),
+    bench: each(before.bench, after.bench),
+  };
 }
 
 /** Sign-up and resend for addresses with and without an account: their times must not tell which is which. */

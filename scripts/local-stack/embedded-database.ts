@@ -21,6 +21,8 @@ export type EmbeddedDatabase = {
   urlFor(database: string): string;
   /** Creates the database unless it exists. */
   ensureDatabase(name: string): Promise<void>;
+  /** The postmaster's process id: the server's backends are its children. */
+  serverPid(): Promise<number>;
   stop(): Promise<void>;
 };
 
@@ -78,8 +80,14 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
         await client.end();
       }
     },
+    serverPid: () => readPostmasterPid(dataDir),
     stop: () => server.stop(),
   };
+}
+
+/** The first line of the lock file a running server keeps in its data directory. */
+async function readPostmasterPid(dataDir: string): Promise<number> {
+  return Number.parseInt(await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8'), 10);
 }
 
 /**
@@ -91,7 +99,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 async function removeStaleLockFile(dataDir: string): Promise<void> {
   const lockFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return;
-  const pid = Number.parseInt(await readFile(lockFile, 'utf8'), 10);
+  const pid = await readPostmasterPid(dataDir);
   if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
     const commandLine = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
     // Without /proc (macOS) there is no telling whose process it is: leave the judgement to PostgreSQL.
