@@ -25,8 +25,8 @@ afterEach(async () => {
 });
 
 /**
- * A shell whose Node child uses 300 ms of CPU, then ends (and the shell waits on) or stays, idle.
- * Resolves to the shell's pid once the shell prints `ready`.
+ * A shell whose Node child uses 300 ms of CPU, then ends (the shell waits for it) or stays, idle.
+ * Resolves to the shell's pid once the child has used that CPU and, if it ends, has been waited for.
  */
 async function shellWithChild(child: 'ended' | 'running'): Promise<number> {
   const script = `${burnCpu.toString()}; burnCpu(300); console.log("burnt"); ${child === 'running' ? 'setInterval(() => {}, 1000);' : ''}`;
