@@ -114,6 +114,22 @@ describe('the report', () => {
     expect(report).toContain('![Sign-up latency by SMTP latency and mode](chart.svg)');
   });
 
+  it('shows a value that rounds to its limit with the digits that tell which side it is on', () => {
+    const near = { target: 'Near the line', unit: '×', limit: 0.1, direction: 'at most' } as const;
+    const report = renderReport(
+      {
+        ...measured,
+        targets: [
+          { ...near, measured: 0.104, met: false },
+          { ...near, target: 'On the line', measured: 0.1, met: true },
+        ],
+      },
+      'chart.svg',
+    );
+    expect(report).toContain('| Near the line | 0.104 × | at most 0.10 × | **no** (1.04× the target) |');
+    expect(report).toContain('| On the line | 0.10 × | at most 0.10 × | yes |');
+  });
+
   it('says where the CPU of a sign-up goes, and what the throughput target leaves for it', () => {
     const report = renderReport({ ...measured, targets: evaluateTargets(measured) }, 'chart.svg');
     expect(report).toContain('| deferred | 0 ms | 1 | 40 ms | 25 ms | 5.0 ms | 6.0 ms | 2.0 ms | 2.0 ms |');

@@ -27,7 +27,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       ['Target', 'Measured', 'Target', 'Met'],
       results.targets.map((target) => [
         target.target,
-        `${formatNumber(target.measured)} ${target.unit}`,
+        `${formatBeside(target.measured, target.limit)} ${target.unit}`,
         `${target.direction} ${formatNumber(target.limit)} ${target.unit}`,
         target.met ? 'yes' : `**no** (${missedBy(target.measured, target.limit)})`,
       ]),
@@ -264,6 +264,16 @@ function mb(bytes: number): string {
 
 function formatNumber(value: number): string {
   return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+/** Like formatNumber, with the digits that tell which side of its limit a value is on when it rounds to it. */
+function formatBeside(measured: number, limit: number): string {
+  const limitShown = formatNumber(limit);
+  let shown = formatNumber(measured);
+  for (let digits = 3; shown === limitShown && measured !== limit && digits <= 6; digits += 1) {
+    shown = measured.toPrecision(digits);
+  }
+  return shown;
 }
 
 function missedBy(measured: number, limit: number): string {
