@@ -1,4 +1,4 @@
-import type { BenchResults, SignupMode } from './bench-results.ts';
+import { findRun, type BenchResults, type SignupMode } from './bench-results.ts';
 import { formatMs } from './latency-chart.ts';
 import { throughputTarget } from './targets.ts';
 
@@ -181,9 +181,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
 function floorComparison({ floor, signups, options }: BenchResults): string {
   const floorMs = floor.hashMs.p50 + floor.transactionMs.p50;
   const lowLoad = Math.min(...options.concurrency);
-  const quiet = signups.find(
-    (run) => run.mode === 'deferred' && run.smtpLatencyMs === 0 && run.connections === lowLoad,
-  );
+  const quiet = findRun(signups, 'deferred', 0, lowLoad);
   if (!quiet?.latencyMs) return '';
   const rest = quiet.latencyMs.p50 - floorMs;
   const above =
@@ -200,9 +198,7 @@ function floorComparison({ floor, signups, options }: BenchResults): string {
 /** What the throughput target leaves for a sign-up's CPU, against what a sign-up took. */
 function cpuBudget({ floor, signups, options }: BenchResults): string {
   const highLoad = Math.max(...options.concurrency);
-  const busy = signups.find(
-    (run) => run.mode === 'deferred' && run.smtpLatencyMs === 0 && run.connections === highLoad,
-  );
+  const busy = findRun(signups, 'deferred', 0, highLoad);
   if (!busy) return '';
   const { machine, web, worker, database, bench } = busy.cpuMsPerSignup;
   // cores ÷ (share × cores ÷ hash): the hash's time over the share, however many cores.

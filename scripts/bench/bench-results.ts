@@ -27,6 +27,18 @@ export type SignupRun = {
   loadAverage: number;
 };
 
+/** The load run of this mode at this SMTP latency and concurrency, if the bench made one. */
+export function findRun(
+  runs: SignupRun[],
+  mode: SignupMode,
+  smtpLatencyMs: number,
+  connections: number,
+): SignupRun | undefined {
+  return runs.find(
+    (run) => run.mode === mode && run.smtpLatencyMs === smtpLatencyMs && run.connections === connections,
+  );
+}
+
 /** Milliseconds of CPU, by process: used so far, or per sign-up over a run. */
 export type CpuByProcess = {
   /** The whole machine (all cores): these processes and anything else that ran. */

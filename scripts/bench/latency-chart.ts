@@ -1,4 +1,4 @@
-import type { SignupMode, SignupRun } from './bench-results.ts';
+import { findRun, type SignupMode, type SignupRun } from './bench-results.ts';
 
 const width = 760;
 const height = 430;
@@ -53,10 +53,7 @@ export function renderLatencyChart(runs: readonly SignupRun[]): string {
   latencies.forEach((latency, group) => {
     const groupStart = margin.left + group * groupWidth + (groupWidth - barWidth * series.length) / 2;
     series.forEach(({ mode, connections }, index) => {
-      const run = measured.find(
-        (candidate) =>
-          candidate.mode === mode && candidate.connections === connections && candidate.smtpLatencyMs === latency,
-      );
+      const run = findRun(measured, mode, latency, connections);
       if (!run?.latencyMs) return;
       const x = round(groupStart + index * barWidth);
       const top = y(run.latencyMs.p95);

@@ -1,4 +1,4 @@
-import type { BenchResults, SignupMode, SignupRun, TargetResult } from './bench-results.ts';
+import { findRun, type BenchResults, type SignupMode, type TargetResult } from './bench-results.ts';
 
 const megabyte = 1024 * 1024;
 
@@ -14,11 +14,8 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
   const slowest = Math.max(...options.smtpLatenciesMs);
   const lowLoad = Math.min(...options.concurrency);
   const highLoad = Math.max(...options.concurrency);
-  const run = (mode: SignupMode, smtpLatencyMs: number, connections: number): SignupRun | undefined =>
-    signups.find(
-      (candidate) =>
-        candidate.mode === mode && candidate.smtpLatencyMs === smtpLatencyMs && candidate.connections === connections,
-    );
+  const run = (mode: SignupMode, smtpLatencyMs: number, connections: number) =>
+    findRun(signups, mode, smtpLatencyMs, connections);
   const targets: TargetResult[] = [];
   const add = (target: Omit<TargetResult, 'met'>) =>
     targets.push({
