@@ -1,7 +1,7 @@
 // Runs once when a Next.js server process starts.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { loadConfig } = await import('./lib/config.server.ts');
+  const { loadConfig } = await import('./lib/config/config.server.ts');
   const { getServices } = await import('./lib/services.server.ts');
   // A misconfigured server should not start at all.
   loadConfig();
@@ -11,10 +11,10 @@ export async function register(): Promise<void> {
   getServices()
     .then(({ db }) => db.$queryRaw`SELECT 1`)
     .catch((error: unknown) => console.error('could not connect to the database at start-up', error));
-  const { warmPasswordEstimator } = await import('./lib/signup/password-strength.ts');
+  const { warmPasswordEstimator } = await import('./lib/accounts/password-strength.ts');
   warmPasswordEstimator();
   // Likewise argon2's thread and memory. With the query compiler and these warmed here, the first
   // sign-up of a `next start` took 160-180 ms instead of 400-440 (measured).
-  const { hashPassword } = await import('./lib/signup/password.server.ts');
+  const { hashPassword } = await import('./lib/accounts/password.server.ts');
   await hashPassword('warm up');
 }

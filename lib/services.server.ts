@@ -1,9 +1,9 @@
 import 'server-only';
 import type { PgBoss } from 'pg-boss';
-import { loadConfig, type Config } from './config.server.ts';
-import { createDatabase, type Database } from './database.server.ts';
-import type { SendConfirmationEmailDeps } from './mail/send-confirmation-email.server.ts';
-import { createBoss, startBoss } from './queue/boss.server.ts';
+import { loadConfig, type Config } from './config/config.server.ts';
+import { createDatabase, type Database } from './db/database.server.ts';
+import type { SendConfirmationEmailDeps } from './email/send-confirmation-email.server.ts';
+import { createBoss, startBoss } from './jobs/boss.server.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits.server.ts';
 
 export type Services = { db: Database; boss: PgBoss };
@@ -40,6 +40,6 @@ async function createWebServices(): Promise<WebServices> {
 
 // Loaded only for the baseline, so the web process of the real design carries no SMTP client.
 async function inRequestMailFor(config: Config, db: Database): Promise<SendConfirmationEmailDeps> {
-  const { createMailer } = await import('./mail/mailer.server.ts');
+  const { createMailer } = await import('./email/mailer.server.ts');
   return { db, mailer: createMailer(config.smtp), appUrl: config.appUrl, mailFrom: config.mailFrom };
 }

@@ -1,9 +1,9 @@
 // `npm run dead-letters` lists the confirmation emails that gave up; `npm run dead-letters -- replay`
 // sends them all back to the queue, `... replay <job id> ...` only those. Uses DATABASE_URL.
-import { loadConfig } from '../lib/config.server.ts';
-import { createDatabase } from '../lib/database.server.ts';
-import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
-import { listDeadLetters, replayDeadLetters } from '../lib/queue/dead-letters.server.ts';
+import { loadConfig } from '../lib/config/config.server.ts';
+import { createDatabase } from '../lib/db/database.server.ts';
+import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
+import { listDeadLetters, replayDeadLetters } from '../lib/jobs/dead-letters.server.ts';
 
 const [command = 'list', ...jobIds] = process.argv.slice(2);
 if (command !== 'list' && command !== 'replay') {

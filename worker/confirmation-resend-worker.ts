@@ -1,7 +1,7 @@
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
-import { resendConfirmationEmail } from '../lib/confirmation/resend-confirmation-email.server.ts';
-import type { Logger } from '../lib/logger.server.ts';
-import { confirmationResendJobSchema, confirmationResendQueue } from '../lib/queue/confirmation-resend-job.ts';
+import { resendConfirmationEmail } from '../lib/accounts/resend-confirmation-email.server.ts';
+import type { Logger } from '../lib/logging/logger.server.ts';
+import { confirmationResendJobSchema, confirmationResendQueue } from '../lib/jobs/confirmation-resend-job.ts';
 import type { Services } from '../lib/services.server.ts';
 
 /** Subscribes this process to the resend queue. Returns the pg-boss worker id. */

@@ -1,7 +1,7 @@
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
-import type { Logger } from '../lib/logger.server.ts';
-import { confirmationEmailJobSchema, confirmationEmailQueue } from '../lib/queue/confirmation-email-job.ts';
-import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../lib/mail/send-confirmation-email.server.ts';
+import type { Logger } from '../lib/logging/logger.server.ts';
+import { confirmationEmailJobSchema, confirmationEmailQueue } from '../lib/jobs/confirmation-email-job.ts';
+import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../lib/email/send-confirmation-email.server.ts';
 
 export type ConfirmationWorkerOptions = {
   /** Fetch loops in this process, each sending its batch at once: concurrency × batchSize emails in flight. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../lib/config.server.ts';
-import { createLogger } from '../lib/logger.server.ts';
+import { loadConfig } from '../lib/config/config.server.ts';
+import { createLogger } from '../lib/logging/logger.server.ts';
 import { startWorkerProcess, type RunningWorker } from './worker-process.ts';
 
 const logger = createLogger('worker');

@@ -1,8 +1,8 @@
-import type { Config } from '../lib/config.server.ts';
-import { createDatabase } from '../lib/database.server.ts';
-import type { Logger } from '../lib/logger.server.ts';
-import { createMailer } from '../lib/mail/mailer.server.ts';
-import { createBoss, startBoss } from '../lib/queue/boss.server.ts';
+import type { Config } from '../lib/config/config.server.ts';
+import { createDatabase } from '../lib/db/database.server.ts';
+import type { Logger } from '../lib/logging/logger.server.ts';
+import { createMailer } from '../lib/email/mailer.server.ts';
+import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
 import { startConfirmationResendWorker } from './confirmation-resend-worker.ts';
 import { startConfirmationWorker } from './confirmation-worker.ts';
 

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { confirmEmail, type TokenStatus } from '../../lib/confirmation/confirm-email.server.ts';
+import { confirmEmail, type TokenStatus } from '../../lib/accounts/confirm-email.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { confirmationTokenSchema } from './confirmation-token-schema.ts';
 

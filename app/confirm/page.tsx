@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { checkConfirmationToken } from '../../lib/confirmation/confirm-email.server.ts';
+import { checkConfirmationToken } from '../../lib/accounts/confirm-email.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { ConfirmForm } from './confirm-form.tsx';
 import { confirmationTokenSchema } from './confirmation-token-schema.ts';

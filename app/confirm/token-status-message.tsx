@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { TokenStatus } from '../../lib/confirmation/confirm-email.server.ts';
+import type { TokenStatus } from '../../lib/accounts/confirm-email.server.ts';
 
 const messages: Record<Exclude<TokenStatus, 'valid'>, { title: string; body: string; resend: boolean }> = {
   'already-confirmed': {

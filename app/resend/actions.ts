@@ -2,12 +2,12 @@
 
 import { headers } from 'next/headers';
 import { z } from 'zod';
-import { requestConfirmationEmail } from '../../lib/confirmation/request-confirmation-email.server.ts';
+import { requestConfirmationEmail } from '../../lib/accounts/request-confirmation-email.server.ts';
 import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
 import { resendCooldownSeconds } from '../../lib/rate-limit/rate-limits.server.ts';
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
 import { getServices } from '../../lib/services.server.ts';
-import { emailSchema } from '../../lib/signup/signup-schema.ts';
+import { emailSchema } from '../../lib/accounts/signup-schema.ts';
 import { readSignupDelivery } from '../signup/check-inbox/delivery-status.server.ts';
 
 export type ResendState = {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { passwordMinLength } from '../../lib/signup/password-rules.ts';
+import { passwordMinLength } from '../../lib/accounts/password-rules.ts';
 import { signUp, type SignupState } from './actions.ts';
 import { EmailField } from '../email-field.tsx';
 import { FieldError } from '../field-error.tsx';

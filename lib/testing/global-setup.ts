@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedDatabase } from '../../scripts/local-stack/embedded-database.ts';
 import { findFreePort } from '../../scripts/local-stack/ports.ts';
-import { createBoss, startBoss } from '../queue/boss.server.ts';
+import { createBoss, startBoss } from '../jobs/boss.server.ts';
 import { databaseUrlFor, runAdmin } from './test-database.ts';
 
 const templateDatabase = 'signup_test_template';

@@ -1,7 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll } from 'vitest';
-import { createDatabase, type Database } from '../database.server.ts';
-import { createBoss, startBoss } from '../queue/boss.server.ts';
+import { createDatabase, type Database } from '../db/database.server.ts';
+import { createBoss, startBoss } from '../jobs/boss.server.ts';
 import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { confirmationEmailQueue } from '../../lib/queue/confirmation-email-job.ts';
+import { confirmationEmailQueue } from '../../lib/jobs/confirmation-email-job.ts';
 import type { Services } from '../../lib/services.server.ts';
-import { hashPassword } from '../../lib/signup/password.server.ts';
-import { saveUserAndQueueEmail } from '../../lib/signup/register-user.server.ts';
+import { hashPassword } from '../../lib/accounts/password.server.ts';
+import { saveUserAndQueueEmail } from '../../lib/accounts/register-user.server.ts';
 import { summarize, type Distribution } from './distribution.ts';
 
 export type SignupFloor = {

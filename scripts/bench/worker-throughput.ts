@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../../lib/queue/confirmation-email-job.ts';
+import { confirmationEmailQueue, type ConfirmationEmailJob } from '../../lib/jobs/confirmation-email-job.ts';
 import type { Services } from '../../lib/services.server.ts';
-import { hashPassword } from '../../lib/signup/password.server.ts';
+import { hashPassword } from '../../lib/accounts/password.server.ts';
 import type { AppProcess } from './app-processes.ts';
 import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
 

@@ -1,5 +1,5 @@
-import { createLogger } from '../../../lib/logger.server.ts';
-import { readQueueHealth } from '../../../lib/queue/queue-health.server.ts';
+import { createLogger } from '../../../lib/logging/logger.server.ts';
+import { readQueueHealth } from '../../../lib/jobs/queue-health.server.ts';
 import { getServices } from '../../../lib/services.server.ts';
 
 const logger = createLogger('web');

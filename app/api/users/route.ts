@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { createLogger } from '../../../lib/logger.server.ts';
+import { createLogger } from '../../../lib/logging/logger.server.ts';
 import { clientIpFrom } from '../../../lib/rate-limit/client-ip.ts';
 import { waitInWords } from '../../../lib/rate-limit/wait-in-words.ts';
-import { requestIdOf } from '../../../lib/request-id.server.ts';
+import { requestIdOf } from '../../../lib/logging/request-id.server.ts';
 import { getServices } from '../../../lib/services.server.ts';
-import { parseSignup } from '../../../lib/signup/parse-signup.server.ts';
-import { registerUserAsConfigured } from '../../../lib/signup/register-user-as-configured.server.ts';
-import { requestKeySchema } from '../../../lib/signup/request-key.ts';
+import { parseSignup } from '../../../lib/accounts/parse-signup.server.ts';
+import { registerUserAsConfigured } from '../../../lib/accounts/register-user-as-configured.server.ts';
+import { requestKeySchema } from '../../../lib/accounts/request-key.ts';
 import { readJsonBody } from './json-body.ts';
 
 // A sign-up is three short fields; anything much larger is not one.

@@ -1,8 +1,8 @@
 import 'server-only';
 import { cookies } from 'next/headers';
 import { z } from 'zod';
-import { createLogger } from '../../../lib/logger.server.ts';
-import { findDeliveryStatus } from '../../../lib/mail/delivery-record.server.ts';
+import { createLogger } from '../../../lib/logging/logger.server.ts';
+import { findDeliveryStatus } from '../../../lib/email/delivery-record.server.ts';
 import { getServices } from '../../../lib/services.server.ts';
 import { signupDeliveryCookie } from '../signup-delivery-cookie.ts';
 import type { DeliveryStatus } from './delivery-status.ts';

@@ -1,9 +1,9 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from '../database.server.ts';
+import type { Transaction } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
-import { enqueueConfirmationEmail, type ConfirmationEmailRequest } from '../queue/enqueue-confirmation-email.server.ts';
+import { enqueueConfirmationEmail, type ConfirmationEmailRequest } from '../jobs/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 

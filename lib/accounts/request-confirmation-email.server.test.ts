@@ -1,8 +1,8 @@
 import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../database.server.ts';
-import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
-import { confirmationResendDelaySeconds, confirmationResendQueue } from '../queue/confirmation-resend-job.ts';
+import type { Database } from '../db/database.server.ts';
+import { confirmationEmailQueue } from '../jobs/confirmation-email-job.ts';
+import { confirmationResendDelaySeconds, confirmationResendQueue } from '../jobs/confirmation-resend-job.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { requestConfirmationEmail } from './request-confirmation-email.server.ts';

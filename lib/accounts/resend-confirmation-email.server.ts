@@ -1,5 +1,5 @@
 import 'server-only';
-import { enqueueConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
+import { enqueueConfirmationEmail } from '../jobs/enqueue-confirmation-email.server.ts';
 import type { Services } from '../services.server.ts';
 
 export type ResendRequest = {

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Database } from '../database.server.ts';
+import type { Database } from '../db/database.server.ts';
 import { renderAlreadyRegisteredEmail, renderConfirmationEmail, type RenderedEmail } from './confirmation-email.ts';
 import {
   claimForSending,

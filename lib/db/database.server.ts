@@ -1,6 +1,6 @@
 import 'server-only';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client.ts';
+import { PrismaClient } from '../generated/prisma/client.ts';
 import { createStatementNamer } from './prepared-statement-names.ts';
 
 export type Database = PrismaClient;

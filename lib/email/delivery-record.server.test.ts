@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkConfirmationToken, confirmEmail } from '../confirmation/confirm-email.server.ts';
-import { hashConfirmationToken } from '../confirmation/confirmation-token.server.ts';
-import type { Database } from '../database.server.ts';
+import { checkConfirmationToken, confirmEmail } from '../accounts/confirm-email.server.ts';
+import { hashConfirmationToken } from '../accounts/confirmation-token.server.ts';
+import type { Database } from '../db/database.server.ts';
 import { withTestDatabase } from '../testing/test-services.ts';
 import { claimForSending, markSent } from './delivery-record.server.ts';
 

@@ -1,8 +1,8 @@
 import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../database.server.ts';
+import type { Database } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../queue/confirmation-email-job.ts';
+import { confirmationEmailQueue, type ConfirmationEmailJob } from '../jobs/confirmation-email-job.ts';
 import { runAdmin } from '../testing/test-database.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { registerUser } from './register-user.server.ts';

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Database } from '../database.server.ts';
+import type { Database } from '../db/database.server.ts';
 import { hashConfirmationToken } from './confirmation-token.server.ts';
 
 export type TokenStatus = 'valid' | 'already-confirmed' | 'expired' | 'invalid';

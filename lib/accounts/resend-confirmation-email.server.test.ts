@@ -1,7 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../database.server.ts';
-import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
+import type { Database } from '../db/database.server.ts';
+import { confirmationEmailQueue } from '../jobs/confirmation-email-job.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { resendConfirmationEmail } from './resend-confirmation-email.server.ts';
 

@@ -1,6 +1,6 @@
 import 'server-only';
 import { PgBoss } from 'pg-boss';
-import type { Logger } from '../logger.server.ts';
+import type { Logger } from '../logging/logger.server.ts';
 import { confirmationEmailDeadLetterQueueOptions, confirmationEmailQueueOptions } from './confirmation-email-job.ts';
 import { confirmationResendQueueOptions } from './confirmation-resend-job.ts';
 

@@ -3,7 +3,7 @@ import {
   confirmationResendDelaySeconds,
   confirmationResendQueue,
   type ConfirmationResendJob,
-} from '../queue/confirmation-resend-job.ts';
+} from '../jobs/confirmation-resend-job.ts';
 import type { RateLimits, RateLimitVerdict } from '../rate-limit/rate-limits.server.ts';
 import type { Services } from '../services.server.ts';
 

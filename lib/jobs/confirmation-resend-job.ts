@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Queue } from 'pg-boss';
-import { parseEmailAddress } from '../signup/email-address.ts';
+import { parseEmailAddress } from '../accounts/email-address.ts';
 
 /**
  * The resend job, shared by the producer (the resend request) and the consumer (worker). The web

@@ -1,6 +1,6 @@
 import 'server-only';
-import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../mail/send-confirmation-email.server.ts';
-import { recordConfirmationEmail } from '../queue/enqueue-confirmation-email.server.ts';
+import { sendConfirmationEmail, type SendConfirmationEmailDeps } from '../email/send-confirmation-email.server.ts';
+import { recordConfirmationEmail } from '../jobs/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
 import { saveUser, type RegisterOptions } from './register-user.server.ts';
 import type { SignupInput } from './signup-schema.ts';

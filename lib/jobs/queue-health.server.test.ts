@@ -1,9 +1,9 @@
 import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
-import { requestConfirmationEmail } from '../confirmation/request-confirmation-email.server.ts';
-import type { Database } from '../database.server.ts';
+import { requestConfirmationEmail } from '../accounts/request-confirmation-email.server.ts';
+import type { Database } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { saveUserAndQueueEmail } from '../signup/register-user.server.ts';
+import { saveUserAndQueueEmail } from '../accounts/register-user.server.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { readQueueHealth } from './queue-health.server.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../database.server.ts';
+import type { Database } from '../db/database.server.ts';
 import { withTestDatabase } from '../testing/test-services.ts';
 import { checkConfirmationToken, confirmEmail } from './confirm-email.server.ts';
 import { generateConfirmationToken, hashConfirmationToken } from './confirmation-token.server.ts';

@@ -1,9 +1,9 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../database.server.ts';
-import { createMailer, type Mailer } from '../mail/mailer.server.ts';
-import { createBoss, startBoss } from '../queue/boss.server.ts';
-import { confirmationEmailQueue } from '../queue/confirmation-email-job.ts';
+import { createDatabase, type Database } from '../db/database.server.ts';
+import { createMailer, type Mailer } from '../email/mailer.server.ts';
+import { createBoss, startBoss } from '../jobs/boss.server.ts';
+import { confirmationEmailQueue } from '../jobs/confirmation-email-job.ts';
 import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { registerUserSendingEmailInRequest } from './register-user-sending-email-in-request.server.ts';

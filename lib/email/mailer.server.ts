@@ -1,7 +1,7 @@
 import 'server-only';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import type { SmtpConfig } from '../config.server.ts';
+import type { SmtpConfig } from '../config/config.server.ts';
 
 export type Mailer = Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
 

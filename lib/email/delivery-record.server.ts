@@ -5,8 +5,8 @@ import {
   confirmationTokenLifetimeMs,
   generateConfirmationToken,
   hashConfirmationToken,
-} from '../confirmation/confirmation-token.server.ts';
-import type { Database, Transaction } from '../database.server.ts';
+} from '../accounts/confirmation-token.server.ts';
+import type { Database, Transaction } from '../db/database.server.ts';
 import type { EmailDeliveryStatus, EmailKind } from '../generated/prisma/enums.ts';
 
 /** How long a send claim lasts unless renewed, and how often its worker renews it while it sends. */

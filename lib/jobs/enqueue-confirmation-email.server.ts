@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { fromPrisma, type PgBoss } from 'pg-boss';
-import type { Transaction } from '../database.server.ts';
+import type { Transaction } from '../db/database.server.ts';
 import type { EmailKind } from '../generated/prisma/enums.ts';
 import { confirmationEmailQueue, type ConfirmationEmailJob } from './confirmation-email-job.ts';
 

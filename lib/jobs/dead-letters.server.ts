@@ -1,7 +1,7 @@
 import 'server-only';
 import { fromPrisma } from 'pg-boss';
 import { z } from 'zod';
-import { markRequeued } from '../mail/delivery-record.server.ts';
+import { markRequeued } from '../email/delivery-record.server.ts';
 import type { Services } from '../services.server.ts';
 import {
   confirmationEmailDeadLetterQueue,
