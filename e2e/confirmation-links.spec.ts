@@ -30,8 +30,8 @@ test('an expired link says so, and a new link can be requested and used', async 
     [email],
   );
   await database.query(
-    `INSERT INTO confirmation_tokens (id, user_id, token_hash, expires_at)
-     VALUES (gen_random_uuid(), $1, $2, now() - interval '1 minute')`,
+    `INSERT INTO tokens (id, user_id, purpose, token_hash, expires_at)
+     VALUES (gen_random_uuid(), $1, 'confirm-email', $2, now() - interval '1 minute')`,
     [user?.id, createHash('sha256').update(token).digest('hex')],
   );
 

@@ -36,17 +36,21 @@ test('a request retried with the same Idempotency-Key signs up once', async ({ r
   expect(rows).toEqual([{ emails: 1 }]);
 });
 
-test('the health endpoint reports the database, the email queue and the resend requests', async ({ request }) => {
+test('the health endpoint reports the database and every job queue', async ({ request }) => {
   const response = await request.get('/api/health');
   expect(response.status()).toBe(200);
   expect(await response.json()).toMatchObject({
     status: 'ok',
     database: { reachable: true },
-    queue: {
-      waiting: expect.any(Number),
-      deadLettered: expect.any(Number),
-      oldestWaitingSeconds: expect.any(Number),
-      resends: { waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) },
+    queues: {
+      'email-send': {
+        waiting: expect.any(Number),
+        active: expect.any(Number),
+        deadLettered: expect.any(Number),
+        oldestWaitingSeconds: expect.any(Number),
+      },
+      'confirmation-resend': { waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) },
+      'housekeeping-cleanup': { waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) },
     },
   });
 });

@@ -2,24 +2,19 @@ import 'server-only';
 import type { PgBoss } from 'pg-boss';
 import { loadConfig, type Config } from './config/config.server.ts';
 import { createDatabase, type Database } from './db/database.server.ts';
-import type { SendConfirmationEmailDeps } from './email/send-confirmation-email.server.ts';
+import { createOutbox, type DeliveryStrategy, type Outbox } from './email/outbox.server.ts';
+import { jobs } from './job-registry.server.ts';
 import { createBoss, startBoss } from './jobs/boss.server.ts';
+import { createLogger } from './logging/logger.server.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits.server.ts';
 
-export type Services = { db: Database; boss: PgBoss };
-
-export type WebServices = Services & {
-  config: Config;
-  limits: RateLimits;
-  /** Only in the benchmark's baseline (SIGNUP_EMAIL_DELIVERY=in-request): what sending in the request needs. */
-  inRequestMail?: SendConfirmationEmailDeps;
-};
+export type WebServices = { config: Config; db: Database; boss: PgBoss; limits: RateLimits; outbox: Outbox };
 
 // One set per web process. Kept on globalThis because `next dev` re-evaluates modules on every
 // edit, which would otherwise open a new pool each time.
 const cache = globalThis as typeof globalThis & { signupServices?: Promise<WebServices> };
 
-/** The web tier's database client and (started) queue, created on first use. */
+/** The web tier's database client, (started) queue, limits and outbox, created on first use. */
 export function getServices(): Promise<WebServices> {
   cache.signupServices ??= createWebServices().catch((error: unknown) => {
     // Let the next request try again (say, once the database is back) instead of caching the failure.
@@ -31,15 +26,25 @@ export function getServices(): Promise<WebServices> {
 
 async function createWebServices(): Promise<WebServices> {
   const config = loadConfig();
-  const boss = await startBoss(createBoss(config.databaseUrl, 'web'));
+  const logger = createLogger('web');
+  const boss = await startBoss(createBoss(config.databaseUrl, 'web', logger), jobs);
   const db = createDatabase(config.databaseUrl);
-  const limits = createRateLimits(config.databaseUrl, config.rateLimits);
-  const inRequestMail = config.signupEmailDelivery === 'in-request' ? await inRequestMailFor(config, db) : undefined;
-  return { config, db, boss, limits, inRequestMail };
+  const limits = createRateLimits(config.databaseUrl, config.rateLimits, logger);
+  const outbox = createOutbox({ db, boss }, await deliveryStrategyFor(config, db));
+  return { config, db, boss, limits, outbox };
 }
 
-// Loaded only for the baseline, so the web process of the real design carries no SMTP client.
-async function inRequestMailFor(config: Config, db: Database): Promise<SendConfirmationEmailDeps> {
-  const { createMailer } = await import('./email/mailer.server.ts');
-  return { db, mailer: createMailer(config.smtp), appUrl: config.appUrl, mailFrom: config.mailFrom };
+/**
+ * The one place the benchmark's baseline (SIGNUP_EMAIL_DELIVERY=in-request, see DeliveryStrategy)
+ * is chosen. Its mail code is loaded only then, so the web process of the real design carries no
+ * SMTP client.
+ */
+async function deliveryStrategyFor(config: Config, db: Database): Promise<DeliveryStrategy> {
+  if (config.signupEmailDelivery === 'deferred') return { mode: 'deferred' };
+  const [{ createMailer }, { sendEmail }] = await Promise.all([
+    import('./email/mailer.server.ts'),
+    import('./email/send-email.server.ts'),
+  ]);
+  const mail = { db, mailer: createMailer(config.smtp), appUrl: config.appUrl, mailFrom: config.mailFrom };
+  return { mode: 'in-request', send: (attempt) => sendEmail(mail, attempt) };
 }

@@ -1,10 +1,12 @@
 import type { Config } from '../lib/config/config.server.ts';
 import { createDatabase } from '../lib/db/database.server.ts';
-import type { Logger } from '../lib/logging/logger.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
-import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
-import { startConfirmationResendWorker } from './confirmation-resend-worker.ts';
-import { startConfirmationWorker } from './confirmation-worker.ts';
+import { createOutbox } from '../lib/email/outbox.server.ts';
+import { jobs, type WorkerServices } from '../lib/job-registry.server.ts';
+import { createBoss, moveFormerQueues, startBoss } from '../lib/jobs/boss.server.ts';
+import { workJobs } from '../lib/jobs/work.server.ts';
+import type { Logger } from '../lib/logging/logger.server.ts';
+import { createSendRate } from '../lib/rate-limit/send-rate.server.ts';
 
 export type RunningWorker = {
   /**
@@ -14,32 +16,44 @@ export type RunningWorker = {
   stop(): Promise<void>;
 };
 
-/** Everything one worker process runs: the database client, the mailer, pg-boss and the queues' workers. */
+/** Everything one worker process runs: its services and every declared job (lib/job-registry.server.ts). */
 export async function startWorkerProcess(config: Config, logger: Logger): Promise<RunningWorker> {
   // node-postgres's pool of 10, not fewer: with 5, an email's sent record waited behind other
   // emails' claims, and a worker killed meanwhile had more emails accepted but not recorded (the full
   // fault run: 13 sent twice for 11 kills, against 0 for 9). Four workers drained ~7% faster with 5.
   const db = createDatabase(config.databaseUrl);
   const mailer = createMailer(config.smtp);
+  const sendRate = config.emailSendRatePerSecond
+    ? createSendRate(config.databaseUrl, config.emailSendRatePerSecond, logger)
+    : undefined;
   const boss = createBoss(config.databaseUrl, 'worker', logger);
+  const services: WorkerServices = {
+    db,
+    boss,
+    // A worker's own emails (a resend's) are always queued: only the web tier has the baseline.
+    outbox: createOutbox({ db, boss }, { mode: 'deferred' }),
+    mail: { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom, sendRate },
+    worker: config.worker,
+    housekeeping: config.housekeeping,
+  };
+  const close = async () => {
+    mailer.close();
+    await sendRate?.close();
+    await db.$disconnect();
+  };
   try {
-    await startBoss(boss);
+    await startBoss(boss, jobs);
+    const moved = await moveFormerQueues(boss, jobs);
+    if (moved > 0) logger.info({ moved }, 'moved jobs from former queue names');
     // Load the database client's query engine and open its first connection before taking jobs:
     // a fresh worker otherwise pays for both between an SMTP server's acceptance and its record,
     // the window in which a crash sends the email twice.
     await db.$queryRaw`SELECT 1`;
-    await startConfirmationWorker(
-      boss,
-      { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom },
-      config.worker,
-      logger,
-    );
-    await startConfirmationResendWorker(boss, { db, boss }, logger);
+    await workJobs(boss, jobs, services, logger);
   } catch (error) {
     // Let go of what was opened, so that the caller can simply try again.
     await boss.stop({ graceful: false }).catch(() => {});
-    mailer.close();
-    await db.$disconnect();
+    await close();
     throw error;
   }
   logger.info(config.worker, 'worker ready');
@@ -47,8 +61,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   return {
     async stop() {
       await boss.stop({ graceful: true, timeout: config.worker.shutdownGraceMs });
-      mailer.close();
-      await db.$disconnect();
+      await close();
     },
   };
 }

@@ -1,10 +1,15 @@
 'use server';
 
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { confirmEmail, type TokenStatus } from '../../lib/accounts/confirm-email.server.ts';
+import { createLogger } from '../../lib/logging/logger.server.ts';
+import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { confirmationTokenSchema } from './confirmation-token-schema.ts';
+
+const logger = createLogger('web');
 
 export type ConfirmState = { status?: Exclude<TokenStatus, 'valid'>; message?: string };
 
@@ -19,7 +24,7 @@ export async function confirm(_previous: ConfirmState, formData: FormData): Prom
     const { db } = await getServices();
     result = await confirmEmail(db, parsed.data.token);
   } catch (error) {
-    console.error('confirmation failed', error);
+    logger.error({ err: error, requestId: requestIdOf(await headers()) }, 'confirmation failed');
     return { message: 'We could not confirm your address just now. Please try again in a moment.' };
   }
   if (result !== 'confirmed') return { status: result };

@@ -3,12 +3,16 @@
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { requestConfirmationEmail } from '../../lib/accounts/request-confirmation-email.server.ts';
+import { createLogger } from '../../lib/logging/logger.server.ts';
+import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
 import { resendCooldownSeconds } from '../../lib/rate-limit/rate-limits.server.ts';
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { emailSchema } from '../../lib/accounts/signup-schema.ts';
 import { readSignupDelivery } from '../signup/check-inbox/delivery-status.server.ts';
+
+const logger = createLogger('web');
 
 export type ResendState = {
   errors?: { email?: string[] };
@@ -56,7 +60,7 @@ async function resendTo(email: string): Promise<ResendState> {
       };
     }
   } catch (error) {
-    console.error('resend failed', error);
+    logger.error({ err: error, requestId: requestIdOf(await headers()) }, 'resend failed');
     return { message: 'We could not send a new link just now. Please try again in a moment.' };
   }
   return { sent: true, waitSeconds: resendCooldownSeconds };

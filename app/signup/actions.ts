@@ -2,15 +2,13 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
+import { signUp as signUpUser } from '../../lib/accounts/sign-up.server.ts';
+import { requestKeySchema } from '../../lib/accounts/request-key.ts';
 import { createLogger } from '../../lib/logging/logger.server.ts';
+import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
-import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
-import { parseSignup } from '../../lib/accounts/parse-signup.server.ts';
-import { registerUserAsConfigured } from '../../lib/accounts/register-user-as-configured.server.ts';
-import { requestKeySchema } from '../../lib/accounts/request-key.ts';
 import { signupDeliveryCookie } from './signup-delivery-cookie.ts';
 
 const logger = createLogger('web');
@@ -29,22 +27,20 @@ export async function signUp(_previous: SignupState, formData: FormData): Promis
   let deliveryId: string;
   try {
     const services = await getServices();
-    // Every attempt counts, valid or not, before any costly work: the strength check and the hash.
-    const verdict = await services.limits.signupAttempt(clientIpFrom(await headers(), services.config.clientIp));
-    if (!verdict.allowed) {
+    const result = await signUpUser(services, {
+      fields,
+      clientIp: clientIpFrom(await headers(), services.config.clientIp),
+      // The form renders a valid key; one that is not is dropped rather than shown to the person as an error.
+      requestKey: requestKeySchema.catch(undefined).parse(fields.requestKey),
+    });
+    if (result.status === 'rate-limited') {
       return {
-        message: `Too many sign-up attempts from your network. Please try again in ${waitInWords(verdict.retryAfterSeconds)}.`,
+        message: `Too many sign-up attempts from your network. Please try again in ${waitInWords(result.retryAfterSeconds)}.`,
         values,
       };
     }
-    const parsed = await parseSignup(fields);
-    if (!parsed.success) return { errors: z.flattenError(parsed.error).fieldErrors, values };
-    // The form renders a valid key; one that is not is dropped rather than shown to the person as an error.
-    const requestKey = requestKeySchema.catch(undefined).parse(fields.requestKey);
-    ({ deliveryId } = await registerUserAsConfigured(services, parsed.data, {
-      requestKey,
-      passwordHash: parsed.passwordHash,
-    }));
+    if (result.status === 'invalid') return { errors: result.errors, values };
+    deliveryId = result.deliveryId;
   } catch (error) {
     // Typically the database is away (a restart, a failover): nothing was saved, and the same form
     // (same request key) can simply be sent again.

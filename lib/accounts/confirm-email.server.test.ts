@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
 import { withTestDatabase } from '../testing/test-services.ts';
 import { checkConfirmationToken, confirmEmail } from './confirm-email.server.ts';
-import { generateConfirmationToken, hashConfirmationToken } from './confirmation-token.server.ts';
+import { generateToken, hashToken } from '../tokens/tokens.server.ts';
 
 let db: Database;
 withTestDatabase((database) => ({ db } = database));
@@ -13,9 +13,14 @@ async function userWithToken(expiresInMs = 60_000): Promise<{ userId: string; to
   const user = await db.user.create({
     data: { email: `user${userCount}@example.com`, passwordHash: 'not-a-real-hash' },
   });
-  const token = generateConfirmationToken();
-  await db.confirmationToken.create({
-    data: { userId: user.id, tokenHash: hashConfirmationToken(token), expiresAt: new Date(Date.now() + expiresInMs) },
+  const token = generateToken();
+  await db.token.create({
+    data: {
+      userId: user.id,
+      purpose: 'confirm-email',
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + expiresInMs),
+    },
   });
   return { userId: user.id, token };
 }
@@ -27,7 +32,7 @@ describe('checkConfirmationToken', () => {
     expect(await checkConfirmationToken(db, valid.token)).toBe('valid');
     expect(await checkConfirmationToken(db, valid.token)).toBe('valid');
     expect(await checkConfirmationToken(db, expired.token)).toBe('expired');
-    expect(await checkConfirmationToken(db, generateConfirmationToken())).toBe('invalid');
+    expect(await checkConfirmationToken(db, generateToken())).toBe('invalid');
   });
 });
 
@@ -43,12 +48,12 @@ describe('confirmEmail', () => {
 
   it("spends all of the user's tokens on confirmation", async () => {
     const { userId, token } = await userWithToken();
-    const other = generateConfirmationToken();
-    await db.confirmationToken.create({
-      data: { userId, tokenHash: hashConfirmationToken(other), expiresAt: new Date(Date.now() + 60_000) },
+    const other = generateToken();
+    await db.token.create({
+      data: { userId, purpose: 'confirm-email', tokenHash: hashToken(other), expiresAt: new Date(Date.now() + 60_000) },
     });
     expect(await confirmEmail(db, token)).toBe('confirmed');
-    const unused = await db.confirmationToken.count({ where: { userId, usedAt: null } });
+    const unused = await db.token.count({ where: { userId, usedAt: null } });
     expect(unused).toBe(0);
     expect(await confirmEmail(db, other)).toBe('already-confirmed');
   });
@@ -60,7 +65,7 @@ describe('confirmEmail', () => {
   });
 
   it('refuses an unknown token', async () => {
-    expect(await confirmEmail(db, generateConfirmationToken())).toBe('invalid');
+    expect(await confirmEmail(db, generateToken())).toBe('invalid');
   });
 
   it('lets exactly one of two concurrent confirmations succeed', async () => {

@@ -1,8 +1,9 @@
 import type { PgBoss } from 'pg-boss';
+import type { Outbox } from '../email/outbox.server.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../jobs/confirmation-email-job.ts';
+import { sendEmailJob } from '../email/send-email-job.ts';
 import { runAdmin } from '../testing/test-database.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { registerUser } from './register-user.server.ts';
@@ -10,15 +11,16 @@ import { registerUser } from './register-user.server.ts';
 let databaseUrl: string;
 let db: Database;
 let boss: PgBoss;
+let outbox: Outbox;
 let limits: RateLimits;
-withTestServices((services) => ({ url: databaseUrl, db, boss, limits } = services));
+withTestServices((services) => ({ url: databaseUrl, db, boss, limits, outbox } = services));
 
 /** The emails queued for a user, as kind and job, oldest first. */
 async function emailsFor(userId: string) {
   const deliveries = await db.emailDelivery.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
   return Promise.all(
     deliveries.map(async ({ id, kind, status }) => {
-      const jobs = await boss.findJobs<ConfirmationEmailJob>(confirmationEmailQueue, { data: { deliveryId: id } });
+      const jobs = await boss.findJobs<{ deliveryId: string }>(sendEmailJob.name, { data: { deliveryId: id } });
       return { kind, status, jobs: jobs.length };
     }),
   );
@@ -26,7 +28,7 @@ async function emailsFor(userId: string) {
 
 describe('registerUser', () => {
   it('saves the user with a hashed password and queues one confirmation email', async () => {
-    await registerUser({ db, boss, limits }, { email: 'new@example.com', password: 'correct horse' });
+    await registerUser({ outbox, limits }, { email: 'new@example.com', password: 'correct horse' });
     const user = await db.user.findUniqueOrThrow({ where: { email: 'new@example.com' } });
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     expect(user.passwordHash).not.toContain('correct horse');
@@ -35,11 +37,8 @@ describe('registerUser', () => {
   });
 
   it('keeps one account per address and tells its owner instead', async () => {
-    await registerUser({ db, boss, limits }, { email: 'twice@example.com', password: 'first password', name: 'First' });
-    await registerUser(
-      { db, boss, limits },
-      { email: 'twice@example.com', password: 'second password', name: 'Second' },
-    );
+    await registerUser({ outbox, limits }, { email: 'twice@example.com', password: 'first password', name: 'First' });
+    await registerUser({ outbox, limits }, { email: 'twice@example.com', password: 'second password', name: 'Second' });
     const users = await db.user.findMany({ where: { email: 'twice@example.com' } });
     expect(users).toHaveLength(1);
     const [user] = users;
@@ -53,10 +52,10 @@ describe('registerUser', () => {
   it('queues one email for a request submitted twice with the same key, and answers both alike', async () => {
     const input = { email: 'double@example.com', password: 'correct horse' };
     const answers = await Promise.all([
-      registerUser({ db, boss, limits }, input, { requestKey: 'form-1' }),
-      registerUser({ db, boss, limits }, input, { requestKey: 'form-1' }),
+      registerUser({ outbox, limits }, input, { requestKey: 'form-1' }),
+      registerUser({ outbox, limits }, input, { requestKey: 'form-1' }),
     ]);
-    const again = await registerUser({ db, boss, limits }, input, { requestKey: 'form-1' });
+    const again = await registerUser({ outbox, limits }, input, { requestKey: 'form-1' });
     const user = await db.user.findUniqueOrThrow({ where: { email: 'double@example.com' } });
     expect(await emailsFor(user.id)).toEqual([{ kind: 'confirm', status: 'queued', jobs: 1 }]);
     expect(answers[1]).toEqual(answers[0]);
@@ -65,12 +64,12 @@ describe('registerUser', () => {
 
   it('does not let another address share a request key', async () => {
     await registerUser(
-      { db, boss, limits },
+      { outbox, limits },
       { email: 'one@example.com', password: 'correct horse' },
       { requestKey: 'k' },
     );
     await registerUser(
-      { db, boss, limits },
+      { outbox, limits },
       { email: 'two@example.com', password: 'correct horse' },
       { requestKey: 'k' },
     );
@@ -81,9 +80,7 @@ describe('registerUser', () => {
   it('stops telling the owner of an address after five emails in an hour, and answers alike', async () => {
     const answers = [];
     for (let attempt = 0; attempt < 8; attempt += 1) {
-      answers.push(
-        await registerUser({ db, boss, limits }, { email: 'flooded@example.com', password: 'some password' }),
-      );
+      answers.push(await registerUser({ outbox, limits }, { email: 'flooded@example.com', password: 'some password' }));
     }
     const user = await db.user.findUniqueOrThrow({ where: { email: 'flooded@example.com' } });
     // The first sign-up's confirmation counts as one of the five; the rest are recorded, not sent.
@@ -102,15 +99,15 @@ describe('registerUser', () => {
        CREATE CONSTRAINT TRIGGER fail_commit AFTER INSERT ON users
          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_commit();`,
     );
-    const jobsBefore = await boss.findJobs(confirmationEmailQueue);
+    const jobsBefore = await boss.findJobs(sendEmailJob.name);
     try {
       await expect(
-        registerUser({ db, boss, limits }, { email: 'doomed@example.com', password: 'correct horse' }),
+        registerUser({ outbox, limits }, { email: 'doomed@example.com', password: 'correct horse' }),
       ).rejects.toThrow(/forced failure at commit/);
     } finally {
       await runAdmin(databaseUrl, 'DROP TRIGGER fail_commit ON users; DROP FUNCTION fail_commit();');
     }
     expect(await db.user.findUnique({ where: { email: 'doomed@example.com' } })).toBeNull();
-    expect(await boss.findJobs(confirmationEmailQueue)).toHaveLength(jobsBefore.length);
+    expect(await boss.findJobs(sendEmailJob.name)).toHaveLength(jobsBefore.length);
   });
 });

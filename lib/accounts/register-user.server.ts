@@ -1,9 +1,9 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '../db/database.server.ts';
+import type { EmailRequest } from '../email/delivery-record.server.ts';
+import type { Outbox } from '../email/outbox.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import type { Services } from '../services.server.ts';
-import { enqueueConfirmationEmail, type ConfirmationEmailRequest } from '../jobs/enqueue-confirmation-email.server.ts';
 import { hashPassword } from './password.server.ts';
 import type { SignupInput } from './signup-schema.ts';
 
@@ -28,31 +28,26 @@ type SaveOptions = Pick<RegisterOptions, 'requestKey'> & {
  * same time. Returns the id of the email's delivery record.
  */
 export async function registerUser(
-  { db, boss, limits }: Services & { limits: Pick<RateLimits, 'emailTo'> },
+  { outbox, limits }: { outbox: Outbox; limits: Pick<RateLimits, 'emailTo'> },
   input: SignupInput,
   { requestKey, passwordHash = hashPassword(input.password) }: RegisterOptions = {},
 ): Promise<{ deliveryId: string }> {
   const [hash, emailAllowance] = await Promise.all([passwordHash, limits.emailTo(input.email)]);
-  return saveUserAndQueueEmail({ db, boss }, input, hash, { requestKey, mayTellOwner: emailAllowance.allowed });
+  return saveUserAndQueueEmail({ outbox }, input, hash, { requestKey, mayTellOwner: emailAllowance.allowed });
 }
 
 /** The sign-up's database transaction, apart from the hash (the benchmark times the two separately). */
 export function saveUserAndQueueEmail(
-  { db, boss }: Services,
+  { outbox }: { outbox: Outbox },
   input: SignupInput,
   passwordHash: string,
   { requestKey, mayTellOwner = true }: SaveOptions = {},
 ): Promise<{ deliveryId: string }> {
-  return db.$transaction(
-    async (tx) => {
-      const email = await saveUser(tx, input, passwordHash);
-      const withhold = email.kind === 'already_registered' && !mayTellOwner;
-      return enqueueConfirmationEmail(tx, boss, { ...email, requestKey }, { withhold });
-    },
-    // Prisma's default 2 s wait for a connection is short for a busy web process (argon2 hashing
-    // keeps its cores busy); past these the sign-up fails with "try again in a moment".
-    { maxWait: 10_000, timeout: 15_000 },
-  );
+  return outbox.transaction(async (tx, queueEmail) => {
+    const email = await saveUser(tx, input, passwordHash);
+    const withhold = email.kind === 'already_registered' && !mayTellOwner;
+    return queueEmail({ ...email, requestKey, withhold });
+  });
 }
 
 /**
@@ -64,7 +59,7 @@ export async function saveUser(
   tx: Transaction,
   input: SignupInput,
   passwordHash: string,
-): Promise<Omit<ConfirmationEmailRequest, 'requestKey'>> {
+): Promise<Omit<EmailRequest, 'requestKey'>> {
   const newId = randomUUID();
   const [user] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO users (id, email, password_hash, name)

@@ -1,11 +1,8 @@
 import 'server-only';
-import {
-  confirmationResendDelaySeconds,
-  confirmationResendQueue,
-  type ConfirmationResendJob,
-} from '../jobs/confirmation-resend-job.ts';
+import type { PgBoss } from 'pg-boss';
+import { enqueue } from '../jobs/enqueue.server.ts';
 import type { RateLimits, RateLimitVerdict } from '../rate-limit/rate-limits.server.ts';
-import type { Services } from '../services.server.ts';
+import { confirmationResendDelaySeconds, confirmationResendJob } from './confirmation-resend-job.ts';
 
 /**
  * Asks for a fresh confirmation email, within the limits: per client, a cooldown per address, and
@@ -15,7 +12,7 @@ import type { Services } from '../services.server.ts';
  * email is due (resendConfirmationEmail), once the answer has gone.
  */
 export async function requestConfirmationEmail(
-  { boss, limits }: Pick<Services, 'boss'> & { limits: Pick<RateLimits, 'resendAttempt' | 'emailTo'> },
+  { boss, limits }: { boss: PgBoss; limits: Pick<RateLimits, 'resendAttempt' | 'emailTo'> },
   email: string,
   clientIp: string,
 ): Promise<RateLimitVerdict> {
@@ -23,8 +20,6 @@ export async function requestConfirmationEmail(
   if (!attempt.allowed) return attempt;
   const allowance = await limits.emailTo(email);
   if (!allowance.allowed) return allowance;
-
-  const job: ConfirmationResendJob = { email };
-  await boss.send(confirmationResendQueue, job, { startAfter: confirmationResendDelaySeconds });
+  await enqueue(boss, confirmationResendJob, { email }, { startAfter: confirmationResendDelaySeconds });
   return { allowed: true };
 }

@@ -1,20 +1,22 @@
 import type { PgBoss } from 'pg-boss';
+import type { Outbox } from '../email/outbox.server.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
-import { confirmationEmailQueue } from '../jobs/confirmation-email-job.ts';
+import { sendEmailJob } from '../email/send-email-job.ts';
 import { withTestServices } from '../testing/test-services.ts';
 import { resendConfirmationEmail } from './resend-confirmation-email.server.ts';
 
 let db: Database;
 let boss: PgBoss;
-withTestServices((services) => ({ db, boss } = services));
+let outbox: Outbox;
+withTestServices((services) => ({ db, boss, outbox } = services));
 
 /** The user's emails, as kind and request key, each with how many jobs it has in the queue. */
 async function emailsFor(userId: string) {
   const deliveries = await db.emailDelivery.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
   return Promise.all(
     deliveries.map(async ({ id, kind, requestKey }) => {
-      const jobs = await boss.findJobs(confirmationEmailQueue, { data: { deliveryId: id } });
+      const jobs = await boss.findJobs(sendEmailJob.name, { data: { deliveryId: id } });
       return { kind, requestKey, jobs: jobs.length };
     }),
   );
@@ -24,7 +26,7 @@ describe('resendConfirmationEmail', () => {
   it('queues a confirmation email for an unconfirmed account, one per request however often it runs', async () => {
     const user = await db.user.create({ data: { email: 'pending@example.com', passwordHash: 'x' } });
     const resend = (requestKey: string) =>
-      resendConfirmationEmail({ db, boss }, { email: 'pending@example.com', requestKey });
+      resendConfirmationEmail({ db, outbox }, { email: 'pending@example.com', requestKey });
 
     const first = await resend('job-1');
     expect(first).toEqual({ status: 'queued', deliveryId: expect.any(String) });
@@ -40,14 +42,14 @@ describe('resendConfirmationEmail', () => {
     const confirmed = await db.user.create({
       data: { email: 'confirmed@example.com', passwordHash: 'x', confirmedAt: new Date() },
     });
-    const jobsBefore = await boss.findJobs(confirmationEmailQueue);
+    const jobsBefore = await boss.findJobs(sendEmailJob.name);
 
     for (const email of ['confirmed@example.com', 'nobody@example.com']) {
-      expect(await resendConfirmationEmail({ db, boss }, { email, requestKey: `job-${email}` })).toEqual({
+      expect(await resendConfirmationEmail({ db, outbox }, { email, requestKey: `job-${email}` })).toEqual({
         status: 'no-unconfirmed-account',
       });
     }
     expect(await emailsFor(confirmed.id)).toEqual([]);
-    expect(await boss.findJobs(confirmationEmailQueue)).toHaveLength(jobsBefore.length);
+    expect(await boss.findJobs(sendEmailJob.name)).toHaveLength(jobsBefore.length);
   });
 });

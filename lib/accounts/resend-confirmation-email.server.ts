@@ -1,6 +1,6 @@
 import 'server-only';
-import { enqueueConfirmationEmail } from '../jobs/enqueue-confirmation-email.server.ts';
-import type { Services } from '../services.server.ts';
+import type { Database } from '../db/database.server.ts';
+import type { Outbox } from '../email/outbox.server.ts';
 
 export type ResendRequest = {
   email: string;
@@ -14,16 +14,16 @@ export type ResendOutcome = { status: 'queued'; deliveryId: string } | { status:
  * Queues a fresh confirmation email if the address has an unconfirmed account; an unknown or
  * confirmed address gets nothing. The worker runs this, not the web tier, so that the answer to the
  * person takes the same time whichever the address is (see requestConfirmationEmail). The email
- * job issues a new token when it sends, which invalidates the earlier links.
+ * issues a new token when it is sent, which invalidates the earlier links.
  */
 export async function resendConfirmationEmail(
-  { db, boss }: Services,
+  { db, outbox }: { db: Database; outbox: Outbox },
   { email, requestKey }: ResendRequest,
 ): Promise<ResendOutcome> {
   const user = await db.user.findUnique({ where: { email }, select: { id: true, confirmedAt: true } });
   if (!user || user.confirmedAt) return { status: 'no-unconfirmed-account' };
-  const { deliveryId } = await db.$transaction((tx) =>
-    enqueueConfirmationEmail(tx, boss, { userId: user.id, kind: 'confirm', requestKey }),
+  const { deliveryId } = await outbox.transaction((_tx, queueEmail) =>
+    queueEmail({ userId: user.id, kind: 'confirm', requestKey }),
   );
   return { status: 'queued', deliveryId };
 }

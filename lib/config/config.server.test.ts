@@ -9,10 +9,21 @@ describe('loadConfig', () => {
       mailFrom: 'Sign-up <no-reply@localhost>',
       appUrl: 'http://localhost:3000',
       worker: { concurrency: 2, batchSize: 8, shutdownGraceMs: 20_000 },
+      emailSendRatePerSecond: undefined,
+      housekeeping: { schedule: '17 3 * * *' },
       signupEmailDelivery: 'deferred',
       clientIp: { header: 'x-forwarded-for', hops: 1 },
       rateLimits: { signupsPerMinute: 600, signupsPerClientPer10Minutes: 20 },
     });
+  });
+
+  it('takes a global send rate and a housekeeping schedule, and refuses what is not one', () => {
+    expect(loadConfig({ EMAIL_SEND_RATE_PER_SECOND: '50', HOUSEKEEPING_SCHEDULE: '0 * * * *' })).toMatchObject({
+      emailSendRatePerSecond: 50,
+      housekeeping: { schedule: '0 * * * *' },
+    });
+    expect(() => loadConfig({ EMAIL_SEND_RATE_PER_SECOND: '0' })).toThrow(/EMAIL_SEND_RATE_PER_SECOND/);
+    expect(() => loadConfig({ HOUSEKEEPING_SCHEDULE: 'daily' })).toThrow(/HOUSEKEEPING_SCHEDULE/);
   });
 
   it('takes the client address header from configuration, never from a guess', () => {

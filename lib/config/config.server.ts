@@ -35,6 +35,13 @@ const configSchema = z
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     SIGNUP_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     SIGNUP_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+    // Emails per second all workers together hand to the SMTP server; unset, as fast as it takes them.
+    EMAIL_SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).optional(),
+    // When the clean-up of dead tokens and old rate-limit counters runs: a cron expression, in UTC.
+    HOUSEKEEPING_SCHEDULE: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'HOUSEKEEPING_SCHEDULE must be a cron expression of five fields, such as 0 3 * * *')
+      .default('17 3 * * *'),
   })
   .transform((env) => ({
     databaseUrl: env.DATABASE_URL,
@@ -51,6 +58,8 @@ const configSchema = z
       batchSize: env.WORKER_BATCH_SIZE,
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     },
+    emailSendRatePerSecond: env.EMAIL_SEND_RATE_PER_SECOND,
+    housekeeping: { schedule: env.HOUSEKEEPING_SCHEDULE },
     signupEmailDelivery: env.SIGNUP_EMAIL_DELIVERY,
     clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
     rateLimits: {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checkConfirmationToken, confirmEmail } from '../accounts/confirm-email.server.ts';
-import { hashConfirmationToken } from '../accounts/confirmation-token.server.ts';
+import { hashToken } from '../tokens/tokens.server.ts';
 import type { Database } from '../db/database.server.ts';
 import { withTestDatabase } from '../testing/test-services.ts';
-import { claimForSending, markSent } from './delivery-record.server.ts';
+import { claimForSending, markSent, whyNotClaimed } from './delivery-record.server.ts';
 
 let db: Database;
 withTestDatabase((database) => ({ db } = database));
@@ -21,11 +21,11 @@ async function newDelivery(userId: string): Promise<string> {
 
 /** Claims a delivery, records it sent, and returns the token its email carried. */
 async function sendOnce(deliveryId: string): Promise<string | undefined> {
-  const claim = await claimForSending(db, deliveryId);
+  const claim = await claimForSending(db, deliveryId, 'confirm');
   if (!claim) throw new Error('expected a claim');
   claim.release();
   await markSent(db, deliveryId, { messageId: `<${deliveryId}@test>`, at: new Date() }, claim);
-  return claim.confirmation?.token;
+  return claim.token?.token;
 }
 
 describe('claimForSending', () => {
@@ -37,8 +37,8 @@ describe('claimForSending', () => {
 
     expect(await checkConfirmationToken(db, first)).toBe('invalid');
     expect(await checkConfirmationToken(db, second)).toBe('valid');
-    const stored = await db.confirmationToken.findMany({ where: { userId: user.id } });
-    expect(stored.map((token) => token.tokenHash)).toEqual([hashConfirmationToken(second)]);
+    const stored = await db.token.findMany({ where: { userId: user.id } });
+    expect(stored.map((token) => token.tokenHash)).toEqual([hashToken(second)]);
     expect(await confirmEmail(db, first)).toBe('invalid');
     expect(await confirmEmail(db, second)).toBe('confirmed');
   });
@@ -53,20 +53,28 @@ describe('claimForSending', () => {
 
   it('issues no token when the claim fails or the user is confirmed', async () => {
     const { user, deliveryId } = await userWithDelivery('confirmed@example.com');
-    const held = await claimForSending(db, deliveryId);
+    const held = await claimForSending(db, deliveryId, 'confirm');
     held?.release();
     // Held by the claim above: no claim, and no token replaced behind that email's back.
-    expect(await claimForSending(db, deliveryId)).toBeUndefined();
-    expect(await db.confirmationToken.count({ where: { userId: user.id } })).toBe(1);
+    expect(await claimForSending(db, deliveryId, 'confirm')).toBeUndefined();
+    expect(await db.token.count({ where: { userId: user.id } })).toBe(1);
 
     await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
     const notice = await db.emailDelivery.create({
       data: { id: randomUUID(), userId: user.id, kind: 'already_registered' },
     });
-    const claim = await claimForSending(db, notice.id);
+    const claim = await claimForSending(db, notice.id, 'already_registered');
     claim?.release();
     expect(claim?.user.confirmedAt).not.toBeNull();
-    expect(claim?.confirmation).toBeUndefined();
-    expect(await db.confirmationToken.count({ where: { userId: user.id } })).toBe(1);
+    expect(claim?.token).toBeUndefined();
+    expect(await db.token.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('does not claim a kind sent only while unconfirmed once the address is confirmed, and says why', async () => {
+    const { user, deliveryId } = await userWithDelivery('late@example.com');
+    await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
+    expect(await claimForSending(db, deliveryId, 'confirm')).toBeUndefined();
+    expect(await whyNotClaimed(db, deliveryId, 'confirm')).toEqual({ status: 'skipped', reason: 'already-confirmed' });
+    expect((await db.emailDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).status).toBe('skipped');
   });
 });

@@ -1,49 +1,63 @@
 import 'server-only';
-import { fromPrisma } from 'pg-boss';
+import { fromPrisma, type PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { markRequeued } from '../email/delivery-record.server.ts';
-import type { Services } from '../services.server.ts';
-import {
-  confirmationEmailDeadLetterQueue,
-  confirmationEmailJobSchema,
-  confirmationEmailQueue,
-} from './confirmation-email-job.ts';
+import type { Database } from '../db/database.server.ts';
+import { deadLetterQueueOf, type AnyJobDefinition } from './job-definition.ts';
 
-export type DeadLetter = { jobId: string; deliveryId: string; deadSince: Date; reason: string };
+export type DeadLetter = { queue: string; jobId: string; payload: unknown; deadSince: Date; reason: string };
 
-// What the worker stored as the failed job's output (see worker/confirmation-worker.ts).
+// What work.server.ts stores as a failed job's output.
 const failureOutputSchema = z.object({ reason: z.string() });
 
-/** The confirmation emails that gave up (refused for good, or out of retries), oldest first. */
-export async function listDeadLetters({ boss }: Pick<Services, 'boss'>, limit = 1000): Promise<DeadLetter[]> {
-  const jobs = await boss.findJobs(confirmationEmailDeadLetterQueue, { queued: true, limit });
-  return jobs.map((job) => {
-    const output = failureOutputSchema.safeParse(job.sourceOutput);
-    return {
-      jobId: job.id,
-      deliveryId: confirmationEmailJobSchema.parse(job.data).deliveryId,
-      deadSince: job.createdOn,
-      reason: output.success ? output.data.reason : 'unknown',
-    };
-  });
+/** The jobs of `jobs` that gave up (refused for good, or out of retries), oldest first per queue. */
+export async function listDeadLetters(
+  boss: PgBoss,
+  jobs: readonly AnyJobDefinition[],
+  limit = 1000,
+): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  for (const job of jobs.filter((candidate) => candidate.deadLetter)) {
+    for (const dead of await boss.findJobs(deadLetterQueueOf(job), { queued: true, limit })) {
+      const output = failureOutputSchema.safeParse(dead.sourceOutput);
+      letters.push({
+        queue: job.name,
+        jobId: dead.id,
+        payload: dead.data,
+        deadSince: dead.createdOn,
+        reason: output.success ? output.data.reason : 'unknown',
+      });
+    }
+  }
+  return letters;
 }
 
 /**
- * Sends dead letters back to the confirmation-email queue (all of them, or those with the given
- * job ids) for a fresh round of attempts, and marks their deliveries queued again, in one transaction.
- * Returns how many went back.
+ * Sends dead letters back to their queues (all of them, or those with the given job ids) for a
+ * fresh round of attempts, each queue's in one transaction with what its job does on a replay (the
+ * outbox marks its deliveries queued again). Returns how many went back.
  */
-export async function replayDeadLetters({ db, boss }: Services, jobIds?: string[]): Promise<number> {
-  const deliveryIds = (await listDeadLetters({ boss }))
-    .filter((letter) => !jobIds || jobIds.includes(letter.jobId))
-    .map((letter) => letter.deliveryId);
-  return db.$transaction(async (tx) => {
-    const moved = await boss.redrive(confirmationEmailDeadLetterQueue, {
-      destination: confirmationEmailQueue,
-      ids: jobIds,
-      db: fromPrisma(tx),
+export async function replayDeadLetters(
+  { db, boss }: { db: Database; boss: PgBoss },
+  jobs: readonly AnyJobDefinition[],
+  jobIds?: string[],
+): Promise<number> {
+  const letters = (await listDeadLetters(boss, jobs)).filter((letter) => !jobIds || jobIds.includes(letter.jobId));
+  let moved = 0;
+  for (const job of jobs) {
+    const mine = letters.filter((letter) => letter.queue === job.name);
+    if (mine.length === 0) continue;
+    moved += await db.$transaction(async (tx) => {
+      const count = await boss.redrive(deadLetterQueueOf(job), {
+        destination: job.name,
+        ids: mine.map((letter) => letter.jobId),
+        db: fromPrisma(tx),
+      });
+      await job.onReplay?.(
+        tx,
+        mine.map((letter) => job.payload.parse(letter.payload)),
+      );
+      return count;
     });
-    await markRequeued(tx, deliveryIds);
-    return moved;
-  });
+  }
+  return moved;
 }

@@ -1,7 +1,6 @@
 import 'server-only';
 import type { PgBoss } from 'pg-boss';
-import { confirmationEmailDeadLetterQueue, confirmationEmailQueue } from './confirmation-email-job.ts';
-import { confirmationResendQueue } from './confirmation-resend-job.ts';
+import { deadLetterQueueOf, type AnyJobDefinition } from './job-definition.ts';
 
 export type Backlog = {
   /** Jobs waiting: new, or due for a retry. */
@@ -10,34 +9,33 @@ export type Backlog = {
   active: number;
   /** Age of the oldest waiting job, in seconds; 0 with none waiting. Grows when workers fall behind or are down. */
   oldestWaitingSeconds: number;
-};
-
-export type QueueHealth = Backlog & {
-  /** Emails that gave up and wait for an operator (npm run dead-letters). */
-  deadLettered: number;
-  /** Requests for a new link, which the workers turn into emails. */
-  resends: Backlog;
+  /** Jobs that gave up and wait for an operator (npm run dead-letters), for a job with a dead-letter queue. */
+  deadLettered?: number;
 };
 
 /**
- * The email queue at a glance, with the resend requests that feed it. The counts are pg-boss's,
- * refreshed by the workers' maintenance every few seconds; the oldest waiting job is read
- * directly, so it grows even with no worker running.
+ * Every job's queue at a glance. The counts are pg-boss's, refreshed by the workers' maintenance
+ * every few seconds; the oldest waiting job is read directly, so it grows even with no worker running.
  */
-export async function readQueueHealth(boss: PgBoss, now = Date.now()): Promise<QueueHealth> {
-  const [emails, deadLetters, resends] = await Promise.all([
-    readBacklog(boss, confirmationEmailQueue, now),
-    boss.getQueue(confirmationEmailDeadLetterQueue),
-    readBacklog(boss, confirmationResendQueue, now),
-  ]);
-  return { ...emails, deadLettered: deadLetters?.queuedCount ?? 0, resends };
+export async function readQueueHealth(
+  boss: PgBoss,
+  jobs: readonly AnyJobDefinition[],
+  now = Date.now(),
+): Promise<Record<string, Backlog>> {
+  const backlogs = await Promise.all(jobs.map((job) => readBacklog(boss, job, now)));
+  return Object.fromEntries(jobs.map((job, index) => [job.name, backlogs[index] as Backlog]));
 }
 
-async function readBacklog(boss: PgBoss, name: string, now: number): Promise<Backlog> {
-  const [queue, [oldest]] = await Promise.all([boss.getQueue(name), boss.findJobs(name, { queued: true, limit: 1 })]);
+async function readBacklog(boss: PgBoss, job: AnyJobDefinition, now: number): Promise<Backlog> {
+  const [queue, [oldest], deadLetters] = await Promise.all([
+    boss.getQueue(job.name),
+    boss.findJobs(job.name, { queued: true, limit: 1 }),
+    job.deadLetter ? boss.getQueue(deadLetterQueueOf(job)) : undefined,
+  ]);
   return {
     waiting: queue?.queuedCount ?? 0,
     active: queue?.activeCount ?? 0,
     oldestWaitingSeconds: oldest ? Math.max(0, Math.round((now - oldest.createdOn.getTime()) / 1000)) : 0,
+    ...(job.deadLetter ? { deadLettered: deadLetters?.queuedCount ?? 0 } : {}),
   };
 }

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { createRateLimits, type RateLimits } from './rate-limits.server.ts';
+import { createDatabase, type Database } from '../db/database.server.ts';
+import { createLogger } from '../logging/logger.server.ts';
+import { createRateLimits, deleteExpiredCounters, type RateLimits } from './rate-limits.server.ts';
+
+const logger = createLogger('web');
 
 let testDatabase: TestDatabase;
 // Two sets of limits on two connection pools: what two web processes sharing one database have.
@@ -9,8 +13,8 @@ let processB: RateLimits;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  processA = createRateLimits(testDatabase.url, { signupsPerMinute: 30, signupsPerClientPer10Minutes: 20 });
-  processB = createRateLimits(testDatabase.url, { signupsPerMinute: 30, signupsPerClientPer10Minutes: 20 });
+  processA = createRateLimits(testDatabase.url, { signupsPerMinute: 30, signupsPerClientPer10Minutes: 20 }, logger);
+  processB = createRateLimits(testDatabase.url, { signupsPerMinute: 30, signupsPerClientPer10Minutes: 20 }, logger);
 });
 
 afterAll(async () => {
@@ -71,6 +75,20 @@ describe('rate limits shared by two processes', () => {
       expect(rows.map((row) => row.key).join(' ')).not.toMatch(/example\.com|203\.0\.113/);
     } finally {
       await client.end();
+    }
+  });
+
+  it('leave their counters to the housekeeping, which deletes only those whose window has passed', async () => {
+    const db: Database = createDatabase(testDatabase.url);
+    try {
+      const counters = await db.$queryRaw<{ count: bigint }[]>`SELECT count(*) FROM rate_limit.counters`;
+      const live = Number(counters[0]?.count);
+      expect(live).toBeGreaterThan(0);
+      expect(await deleteExpiredCounters(db)).toBe(0);
+      // The longest window is an hour.
+      expect(await deleteExpiredCounters(db, new Date(Date.now() + 60 * 60 * 1000 + 1))).toBe(live);
+    } finally {
+      await db.$disconnect();
     }
   });
 });

@@ -2,6 +2,8 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Database } from '../db/database.server.ts';
+import type { Logger } from '../logging/logger.server.ts';
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -38,10 +40,10 @@ export type RateLimits = {
  * The limits, counted in PostgreSQL (table rate_limit.counters, see its migration) so that every
  * web process shares them. Each check is one atomic upsert of a fixed-window counter.
  */
-export function createRateLimits(databaseUrl: string, settings: RateLimitSettings): RateLimits {
+export function createRateLimits(databaseUrl: string, settings: RateLimitSettings, logger: Logger): RateLimits {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'signup-rate-limits' });
   // An idle client that loses its connection emits 'error'; unhandled, it would crash the process.
-  pool.on('error', (error) => console.error(`[rate-limit] ${error.message}`));
+  pool.on('error', (error) => logger.warn({ err: error }, 'rate-limit pool error'));
   const limiter = (keyPrefix: string, rule: { points: number; duration: number }) =>
     new RateLimiterPostgres({
       storeClient: pool,
@@ -49,6 +51,9 @@ export function createRateLimits(databaseUrl: string, settings: RateLimitSetting
       schemaName: 'rate_limit',
       tableName: 'counters',
       tableCreated: true,
+      // Each limiter would otherwise delete expired rows on a timer of its own, in every process;
+      // the housekeeping job does it once for all (deleteExpiredCounters).
+      clearExpiredByTimeout: false,
       keyPrefix,
       ...rule,
     });
@@ -86,4 +91,9 @@ async function consume(limiter: RateLimiterPostgres, key: string): Promise<RateL
     }
     throw rejection;
   }
+}
+
+/** Housekeeping: counters whose window has passed, which no limit reads again. */
+export async function deleteExpiredCounters(db: Database, now = new Date()): Promise<number> {
+  return db.$executeRaw`DELETE FROM rate_limit.counters WHERE expire < ${now.getTime()}`;
 }

@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedDatabase } from '../../scripts/local-stack/embedded-database.ts';
 import { findFreePort } from '../../scripts/local-stack/ports.ts';
+import { jobs } from '../job-registry.server.ts';
 import { createBoss, startBoss } from '../jobs/boss.server.ts';
+import { createLogger } from '../logging/logger.server.ts';
 import { databaseUrlFor, runAdmin } from './test-database.ts';
 
 const templateDatabase = 'signup_test_template';
@@ -34,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await promisify(execFile)(process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], {
     env: { ...process.env, DATABASE_URL: templateUrl },
   });
-  const boss = await startBoss(createBoss(templateUrl, 'web'));
+  const boss = await startBoss(createBoss(templateUrl, 'web', createLogger('ops')), jobs);
   await boss.stop({ graceful: false });
 
   project.provide('databaseAdminUrl', adminUrl);

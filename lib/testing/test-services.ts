@@ -1,11 +1,16 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type Database } from '../db/database.server.ts';
+import { createOutbox, type Outbox } from '../email/outbox.server.ts';
+import { jobs } from '../job-registry.server.ts';
 import { createBoss, startBoss } from '../jobs/boss.server.ts';
+import { createLogger } from '../logging/logger.server.ts';
 import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
-export type TestServices = { url: string; db: Database; boss: PgBoss; limits: RateLimits };
+export type TestServices = { url: string; db: Database; boss: PgBoss; limits: RateLimits; outbox: Outbox };
+
+const logger = createLogger('web');
 
 /**
  * A database of the test file's own with a client on it: made before the file's tests, which get
@@ -26,7 +31,7 @@ export function withTestDatabase(receive: (database: { url: string; db: Database
 }
 
 /**
- * The web tier's services on a database of the test file's own: made before the file's tests, which
+ * The web tier's services (emails queued, as in production) on a database of the test file's own: made before the file's tests, which
  * get them through `receive`, and closed after them.
  */
 export function withTestServices(receive: (services: TestServices) => void): void {
@@ -36,11 +41,13 @@ export function withTestServices(receive: (services: TestServices) => void): voi
   withTestDatabase((database) => ({ url, db } = database));
   // Vitest runs after-hooks in reverse: these close before the database is dropped.
   beforeAll(async () => {
+    const boss = await startBoss(createBoss(url, 'web', logger), jobs);
     services = {
       url,
       db,
-      boss: await startBoss(createBoss(url, 'web')),
-      limits: createRateLimits(url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 }),
+      boss,
+      limits: createRateLimits(url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 }, logger),
+      outbox: createOutbox({ db, boss }, { mode: 'deferred' }),
     };
     receive(services);
   });

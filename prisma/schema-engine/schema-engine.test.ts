@@ -74,7 +74,7 @@ describe('prisma/schema-engine with the Prisma CLI', () => {
     expect(run.stdout).toContain('PostgreSQL database deployed created');
     expect(run.stdout).toContain('All migrations have been successfully applied.');
     const tables = await query(url, "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'");
-    expect(tables).toEqual(expect.arrayContaining(['users', 'confirmation_tokens', '_prisma_migrations']));
+    expect(tables).toEqual(expect.arrayContaining(['users', 'tokens', '_prisma_migrations']));
   });
 
   test('migrate status reports the database up to date', async () => {

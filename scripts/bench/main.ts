@@ -9,9 +9,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { createDatabase } from '../../lib/db/database.server.ts';
+import { createOutbox } from '../../lib/email/outbox.server.ts';
+import { jobs } from '../../lib/job-registry.server.ts';
 import { createBoss, startBoss } from '../../lib/jobs/boss.server.ts';
-import { confirmationEmailQueue } from '../../lib/jobs/confirmation-email-job.ts';
-import type { Services } from '../../lib/services.server.ts';
+import { createLogger } from '../../lib/logging/logger.server.ts';
+import { sendEmailJob } from '../../lib/email/send-email-job.ts';
+import type { WebServices } from '../../lib/services.server.ts';
 import { startEmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { labelledLog } from '../local-stack/labelled-output.ts';
 import { findFreePort } from '../local-stack/ports.ts';
@@ -42,7 +45,7 @@ const clientIpHeader = 'x-real-ip';
 
 type Stack = {
   options: BenchOptions;
-  services: Services;
+  services: Pick<WebServices, 'db' | 'boss' | 'outbox'>;
   sink: DelayedSmtpSink;
   appUrl: string;
   appPort: number;
@@ -79,12 +82,12 @@ try {
   });
   const sink = await startDelayedSmtpSink();
   const db = createDatabase(databaseUrl);
-  const boss = await startBoss(createBoss(databaseUrl, 'web'));
+  const boss = await startBoss(createBoss(databaseUrl, 'web', createLogger('ops')), jobs);
   const appPort = await findFreePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const stack: Stack = {
     options,
-    services: { db, boss },
+    services: { db, boss, outbox: createOutbox({ db, boss }, { mode: 'deferred' }) },
     sink,
     appUrl,
     appPort,
@@ -317,7 +320,7 @@ async function deliverOrDiscard({ sink, services, options }: Stack, load: Signup
     options.drainTimeoutSeconds * 1000,
   );
   await sink.waitForRecipients(load.addresses.sent, unansweredGraceMs);
-  await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+  await services.boss.deleteQueuedJobs(sendEmailJob.name);
   return missing;
 }
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { confirmationEmailQueue } from '../../lib/jobs/confirmation-email-job.ts';
-import type { Services } from '../../lib/services.server.ts';
+import { sendEmailJob } from '../../lib/email/send-email-job.ts';
+import type { WebServices } from '../../lib/services.server.ts';
 import { hashPassword } from '../../lib/accounts/password.server.ts';
 import { saveUserAndQueueEmail } from '../../lib/accounts/register-user.server.ts';
 import { summarize, type Distribution } from './distribution.ts';
@@ -20,7 +20,10 @@ export type SignupFloor = {
  * Profiles the two things a deferred sign-up cannot avoid, with the app's own code: what is left of a
  * sign-up's latency above their sum is the web framework, HTTP and waiting for the CPU.
  */
-export async function measureSignupFloor(services: Services, samples: number): Promise<SignupFloor> {
+export async function measureSignupFloor(
+  services: Pick<WebServices, 'db' | 'boss' | 'outbox'>,
+  samples: number,
+): Promise<SignupFloor> {
   const cores = availableParallelism();
   const password = 'bench password 1234';
   await timeEach(3, () => hashPassword(password)); // JIT and the thread pool warm up.
@@ -38,7 +41,7 @@ export async function measureSignupFloor(services: Services, samples: number): P
   await timeEach(10, saveNext);
   const transactionMs = await timeEach(samples * 5, saveNext);
   // No worker runs yet; the emails of these made-up users must not be sent into later measurements.
-  await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+  await services.boss.deleteQueuedJobs(sendEmailJob.name);
 
   return {
     cores,

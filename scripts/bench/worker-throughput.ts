@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { confirmationEmailQueue, type ConfirmationEmailJob } from '../../lib/jobs/confirmation-email-job.ts';
-import type { Services } from '../../lib/services.server.ts';
+import { sendEmailJob } from '../../lib/email/send-email-job.ts';
+import type { WebServices } from '../../lib/services.server.ts';
 import { hashPassword } from '../../lib/accounts/password.server.ts';
 import type { AppProcess } from './app-processes.ts';
 import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
@@ -28,7 +28,7 @@ export type WorkerThroughput = {
 };
 
 type DrainOptions = {
-  services: Services;
+  services: Pick<WebServices, 'db' | 'boss' | 'outbox'>;
   sink: DelayedSmtpSink;
   startWorkers(count: number): Promise<AppProcess[]>;
   workers: number;
@@ -64,7 +64,7 @@ export async function measureWorkerThroughput(options: DrainOptions): Promise<Wo
 
   const statsAfter = await Promise.all(processes.map((worker) => worker.stats()));
   await Promise.all(processes.map((worker) => worker.stop()));
-  await services.boss.deleteQueuedJobs(confirmationEmailQueue);
+  await services.boss.deleteQueuedJobs(sendEmailJob.name);
 
   const delivered = arrivals.length;
   const drainSeconds = (finishedAt - enqueuedAt) / 1000;
@@ -87,7 +87,7 @@ export async function measureWorkerThroughput(options: DrainOptions): Promise<Wo
 }
 
 /** Real, unconfirmed accounts for the worker to read; one hash for all of them, as none signs in. */
-async function createUsers({ db }: Services, count: number, tag: string) {
+async function createUsers({ db }: Pick<WebServices, 'db' | 'boss' | 'outbox'>, count: number, tag: string) {
   const passwordHash = await hashPassword('bench password 1234');
   const users: { id: string; email: string }[] = [];
   // Bounded batches keep each statement well under PostgreSQL's limit of 65,535 parameters.
@@ -102,12 +102,12 @@ async function createUsers({ db }: Services, count: number, tag: string) {
 }
 
 /** One insert, so the whole backlog is there at once; NOTIFY wakes the workers on its commit. */
-async function enqueue({ db, boss }: Services, userIds: string[]): Promise<number> {
+async function enqueue({ db, boss }: Pick<WebServices, 'db' | 'boss' | 'outbox'>, userIds: string[]): Promise<number> {
   const deliveries = await db.emailDelivery.createManyAndReturn({
     data: userIds.map((userId) => ({ id: randomUUID(), userId, kind: 'confirm' as const })),
     select: { id: true },
   });
-  const jobs = deliveries.map(({ id }) => ({ data: { deliveryId: id } satisfies ConfirmationEmailJob }));
-  await boss.insert(confirmationEmailQueue, jobs);
+  const jobs = deliveries.map(({ id }) => ({ data: { deliveryId: id, kind: 'confirm' as const } }));
+  await boss.insert(sendEmailJob.name, jobs);
   return performance.now();
 }

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { sendEmailJob } from '../../lib/email/send-email-job.ts';
+import { deadLetterQueueOf } from '../../lib/jobs/job-definition.ts';
 import type { ReceivedMessage } from '../../lib/testing/smtp-sink.ts';
 import type { SignUpError, SignUpOutcome } from './sign-up-load.ts';
 
@@ -18,14 +20,14 @@ export async function readUserStates(databaseUrl: string, emailPattern: string):
   try {
     const { rows } = await client.query<UserState>(
       `SELECT u.email,
-              bool_or(j.name = 'confirmation-email' AND j.state IN ('created', 'retry', 'active')) IS TRUE AS pending,
-              bool_or(j.name = 'confirmation-email-dead') IS TRUE AS "deadLettered"
+              bool_or(j.name = $2 AND j.state IN ('created', 'retry', 'active')) IS TRUE AS pending,
+              bool_or(j.name = $3) IS TRUE AS "deadLettered"
          FROM users u
          LEFT JOIN email_deliveries d ON d.user_id = u.id
          LEFT JOIN pgboss.job j ON j.data->>'deliveryId' = d.id::text
         WHERE u.email LIKE $1
         GROUP BY u.email`,
-      [emailPattern],
+      [emailPattern, sendEmailJob.name, deadLetterQueueOf(sendEmailJob)],
     );
     return rows;
   } finally {
@@ -33,14 +35,15 @@ export async function readUserStates(databaseUrl: string, emailPattern: string):
   }
 }
 
-/** Jobs of the confirmation-email queue not finished yet: the drain is over at zero. */
+/** Jobs of the email queue not finished yet: the drain is over at zero. */
 export async function countPendingJobs(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ pending: number }>(
       `SELECT count(*)::int AS pending FROM pgboss.job
-        WHERE name = 'confirmation-email' AND state IN ('created', 'retry', 'active')`,
+        WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+      [sendEmailJob.name],
     );
     return rows[0]?.pending ?? 0;
   } finally {
@@ -57,7 +60,8 @@ export async function describePendingJobs(databaseUrl: string): Promise<string[]
       `SELECT j.state, j.retry_count, j.start_after, d.status, d.attempts, d.last_error, d.claimed_until
          FROM pgboss.job j
          JOIN email_deliveries d ON d.id::text = j.data->>'deliveryId'
-        WHERE j.name = 'confirmation-email' AND j.state IN ('created', 'retry', 'active')`,
+        WHERE j.name = $1 AND j.state IN ('created', 'retry', 'active')`,
+      [sendEmailJob.name],
     );
     return rows.map((row) => JSON.stringify(row));
   } finally {

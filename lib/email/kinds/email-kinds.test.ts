@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderAlreadyRegisteredEmail, renderConfirmationEmail } from './confirmation-email.ts';
+import { renderAlreadyRegisteredEmail } from './already-registered.ts';
+import { renderConfirmationEmail } from './confirm-email.ts';
 
 const confirmUrl = 'https://app.example/confirm?token=abc_DEF-123';
 const expiresAt = new Date('2026-01-02T03:04:05Z');

@@ -1,18 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../lib/config/config.server.ts';
 import { confirmEmail } from '../lib/accounts/confirm-email.server.ts';
-import { hashConfirmationToken } from '../lib/accounts/confirmation-token.server.ts';
+import { hashToken } from '../lib/tokens/tokens.server.ts';
 import { requestConfirmationEmail } from '../lib/accounts/request-confirmation-email.server.ts';
 import { resendConfirmationEmail } from '../lib/accounts/resend-confirmation-email.server.ts';
 import { createDatabase, type Database } from '../lib/db/database.server.ts';
 import { createLogger } from '../lib/logging/logger.server.ts';
 import { claimForSending, sendClaimLeaseMs } from '../lib/email/delivery-record.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
-import { sendConfirmationEmail } from '../lib/email/send-confirmation-email.server.ts';
+import { createOutbox, type Outbox } from '../lib/email/outbox.server.ts';
+import { sendEmail } from '../lib/email/send-email.server.ts';
+import { cleanupJob } from '../lib/housekeeping/cleanup-job.ts';
+import { jobs } from '../lib/job-registry.server.ts';
+import { issueToken } from '../lib/tokens/tokens.server.ts';
 import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
-import { confirmationEmailDeadLetterQueue, confirmationEmailQueue } from '../lib/jobs/confirmation-email-job.ts';
-import { confirmationResendQueue, type ConfirmationResendJob } from '../lib/jobs/confirmation-resend-job.ts';
+import { sendEmailJob } from '../lib/email/send-email-job.ts';
+import { deadLetterQueueOf } from '../lib/jobs/job-definition.ts';
+import { confirmationResendJob } from '../lib/accounts/confirmation-resend-job.ts';
 import { listDeadLetters, replayDeadLetters } from '../lib/jobs/dead-letters.server.ts';
 import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/accounts/register-user.server.ts';
@@ -28,10 +34,11 @@ let testDatabase: TestDatabase;
 let db: Database;
 let web: PgBoss;
 let limits: RateLimits;
+let outbox: Outbox;
 
 /** Retry at once, so the retry tests take seconds rather than the production backoff. */
 async function retryQuickly() {
-  for (const queue of [confirmationEmailQueue, confirmationResendQueue]) {
+  for (const queue of [sendEmailJob.name, confirmationResendJob.name]) {
     await web.updateQueue(queue, { retryDelay: 1, retryBackoff: false });
   }
 }
@@ -39,8 +46,9 @@ async function retryQuickly() {
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   db = createDatabase(testDatabase.url);
-  web = await startBoss(createBoss(testDatabase.url, 'web'));
-  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 });
+  web = await startBoss(createBoss(testDatabase.url, 'web', logger), jobs);
+  limits = createRateLimits(testDatabase.url, { signupsPerMinute: 60, signupsPerClientPer10Minutes: 20 }, logger);
+  outbox = createOutbox({ db, boss: web }, { mode: 'deferred' });
 });
 
 afterAll(async () => {
@@ -53,8 +61,8 @@ afterAll(async () => {
 let smtp: SmtpSink;
 let worker: RunningWorker | undefined;
 
-async function startWorker(smtpUrl = smtp.url) {
-  const config = loadConfig({ DATABASE_URL: testDatabase.url, SMTP_URL: smtpUrl, APP_URL: appUrl });
+async function startWorker(smtpUrl = smtp.url, env: Record<string, string> = {}) {
+  const config = loadConfig({ DATABASE_URL: testDatabase.url, SMTP_URL: smtpUrl, APP_URL: appUrl, ...env });
   worker = await startWorkerProcess(config, logger);
   // The worker brings the queues to their production settings on start.
   await retryQuickly();
@@ -72,7 +80,7 @@ afterEach(async () => {
 });
 
 async function signUp(email: string, name?: string) {
-  const { deliveryId } = await registerUser({ db, boss: web, limits }, { email, password: 'correct horse', name });
+  const { deliveryId } = await registerUser({ outbox, limits }, { email, password: 'correct horse', name });
   const user = await db.user.findUniqueOrThrow({ where: { email } });
   return { user, deliveryId };
 }
@@ -88,7 +96,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 /** The job whose payload holds `data` (a delivery id, say), once it reaches `state`. */
-function waitForJobState(data: object, state: string, queue = confirmationEmailQueue) {
+function waitForJobState(data: object, state: string, queue = sendEmailJob.name) {
   return waitFor(`the ${queue} job for ${JSON.stringify(data)} reaching ${state}`, async () => {
     const [job] = await web.findJobs(queue, { data });
     return job?.state === state ? job : undefined;
@@ -120,9 +128,9 @@ describe('confirmation worker', () => {
     expect(message?.html).toContain('Hello Ada');
     const token = tokenIn(message);
 
-    const stored = await db.confirmationToken.findMany({ where: { userId: user.id } });
+    const stored = await db.token.findMany({ where: { userId: user.id } });
     expect(stored).toHaveLength(1);
-    expect(stored[0]?.tokenHash).toBe(hashConfirmationToken(token));
+    expect(stored[0]?.tokenHash).toBe(hashToken(token));
     expect(JSON.stringify(stored)).not.toContain(token);
     const expiresInHours = ((stored[0]?.expiresAt.getTime() ?? 0) - Date.now()) / 3_600_000;
     expect(expiresInHours).toBeGreaterThan(23.9);
@@ -166,37 +174,43 @@ describe('confirmation worker', () => {
     await startWorker();
     const { deliveryId } = await signUp('bounce@example.com');
 
-    const dead = await waitForJobState({ deliveryId }, 'created', confirmationEmailDeadLetterQueue);
-    const [original] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
+    const dead = await waitForJobState({ deliveryId }, 'created', deadLetterQueueOf(sendEmailJob));
+    const [original] = await web.findJobs(sendEmailJob.name, { data: { deliveryId } });
     expect(original).toMatchObject({ state: 'failed', retryCount: 0 });
     expect(await deliveryRecord(deliveryId)).toMatchObject({
       status: 'failed',
       attempts: 1,
       lastError: 'EMESSAGE 554',
     });
-    expect(await listDeadLetters({ boss: web })).toEqual([
-      { jobId: dead.id, deliveryId, deadSince: expect.any(Date), reason: 'EMESSAGE 554' },
+    expect(await listDeadLetters(web, jobs)).toEqual([
+      {
+        queue: sendEmailJob.name,
+        jobId: dead.id,
+        payload: { deliveryId, kind: 'confirm' },
+        deadSince: expect.any(Date),
+        reason: 'EMESSAGE 554',
+      },
     ]);
     expect(smtp.messages).toHaveLength(0);
 
     // The operator fixed the cause and replays it.
-    expect(await replayDeadLetters({ db, boss: web })).toBe(1);
+    expect(await replayDeadLetters({ db, boss: web }, jobs)).toBe(1);
     const [message] = await smtp.waitForMessages(1);
     expect(message?.to).toMatchObject({ text: 'bounce@example.com' });
     await waitFor('the replayed delivery being recorded', async () => {
       const record = await deliveryRecord(deliveryId);
       return record.status === 'sent' ? record : undefined;
     });
-    expect(await listDeadLetters({ boss: web })).toEqual([]);
+    expect(await listDeadLetters(web, jobs)).toEqual([]);
   });
 
   it('does not send again when a job runs again after its email was sent and recorded', async () => {
     const { deliveryId } = await signUp('crash@example.com');
     // A worker sent the email and recorded it, then died before pg-boss marked the job done.
     const mailer = createMailer(smtp.url);
-    const first = await sendConfirmationEmail(
+    const first = await sendEmail(
       { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' },
-      { deliveryId, lastAttempt: false },
+      { deliveryId, kind: 'confirm', lastAttempt: false },
     );
     mailer.close();
     expect(first).toMatchObject({ status: 'sent' });
@@ -204,22 +218,22 @@ describe('confirmation worker', () => {
 
     await startWorker();
     const job = await waitForJobState({ deliveryId }, 'completed');
-    expect(job.output).toEqual({ status: 'already-sent' });
+    expect(job.output).toEqual({ deliveryId, status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
 
   it('does not send while another worker holds the send, and does once its claim has lapsed', async () => {
     const { deliveryId } = await signUp('claimed@example.com');
     // A worker that still sends, though its job was handed to another (its heartbeat looked lost).
-    const claim = await claimForSending(db, deliveryId);
+    const claim = await claimForSending(db, deliveryId, 'confirm');
     expect(claim?.attempt).toBe(1);
     const mailer = createMailer(smtp.url);
     const deps = { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' };
     try {
-      expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false })).toEqual({ status: 'busy' });
+      expect(await sendEmail(deps, { deliveryId, kind: 'confirm', lastAttempt: false })).toEqual({ status: 'busy' });
       expect(smtp.messages).toHaveLength(0);
       const afterTheClaim = new Date(Date.now() + sendClaimLeaseMs + 1_000);
-      expect(await sendConfirmationEmail(deps, { deliveryId, lastAttempt: false }, afterTheClaim)).toMatchObject({
+      expect(await sendEmail(deps, { deliveryId, kind: 'confirm', lastAttempt: false }, afterTheClaim)).toMatchObject({
         status: 'sent',
         attempt: 2,
       });
@@ -229,13 +243,13 @@ describe('confirmation worker', () => {
     }
     // The job itself, when a worker gets to it, finds the email sent.
     await startWorker();
-    expect((await waitForJobState({ deliveryId }, 'completed')).output).toEqual({ status: 'already-sent' });
+    expect((await waitForJobState({ deliveryId }, 'completed')).output).toEqual({ deliveryId, status: 'already-sent' });
     expect(smtp.messages).toHaveLength(1);
   });
 
   it("renews a send claim while its worker lives, so only a dead worker's claim lapses", async () => {
     const { deliveryId } = await signUp('renewed@example.com');
-    const claim = await claimForSending(db, deliveryId);
+    const claim = await claimForSending(db, deliveryId, 'confirm');
     try {
       const claimedUntil = async () =>
         (await db.emailDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).claimedUntil?.getTime() ?? 0;
@@ -248,17 +262,17 @@ describe('confirmation worker', () => {
     } finally {
       claim?.release();
       // No worker ran: take the job away, so the next test's worker does not find it.
-      const [job] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
-      if (job) await web.deleteJob(confirmationEmailQueue, job.id);
+      const [job] = await web.findJobs(sendEmailJob.name, { data: { deliveryId } });
+      if (job) await web.deleteJob(sendEmailJob.name, job.id);
     }
   });
 
   it('takes over a job whose worker froze or died holding it, once its heartbeat lapses', async () => {
     const { deliveryId } = await signUp('stalled@example.com');
     // Another worker fetches the job, then neither beats nor finishes.
-    const frozen = await startBoss(createBoss(testDatabase.url, 'web'));
-    const [held] = await frozen.fetch(confirmationEmailQueue);
-    expect(held?.data).toEqual({ deliveryId });
+    const frozen = await startBoss(createBoss(testDatabase.url, 'web', logger), jobs);
+    const [held] = await frozen.fetch(sendEmailJob.name);
+    expect(held?.data).toEqual({ deliveryId, kind: 'confirm' });
     await frozen.stop({ graceful: false });
 
     await startWorker();
@@ -284,6 +298,21 @@ describe('confirmation worker', () => {
     await waitForJobState({ deliveryId }, 'completed');
   });
 
+  it("delivers an email queued before the upgrade, under the queue's former name and without its kind", async () => {
+    const user = await db.user.create({ data: { email: 'upgraded@example.com', passwordHash: 'x' } });
+    const { id: deliveryId } = await db.emailDelivery.create({
+      data: { id: randomUUID(), userId: user.id, kind: 'confirm' },
+    });
+    await web.createQueue('confirmation-email');
+    await web.send('confirmation-email', { deliveryId });
+
+    await startWorker();
+    const [message] = await smtp.waitForMessages(1);
+    expect(message?.to).toMatchObject({ text: 'upgraded@example.com' });
+    expect(await web.findJobs('confirmation-email', { queued: true })).toEqual([]);
+    expect((await waitForJobState({ deliveryId }, 'completed')).output).toMatchObject({ status: 'sent' });
+  });
+
   it('sends nothing for an account confirmed while its job waited', async () => {
     const { user, deliveryId } = await signUp('early@example.com');
     await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
@@ -306,7 +335,7 @@ describe('confirmation worker', () => {
     await running.stop();
     worker = undefined;
     expect(smtp.messages).toHaveLength(1);
-    const [job] = await web.findJobs(confirmationEmailQueue, { data: { deliveryId } });
+    const [job] = await web.findJobs(sendEmailJob.name, { data: { deliveryId } });
     expect(job?.state).toBe('completed');
     expect((await deliveryRecord(deliveryId)).status).toBe('sent');
   });
@@ -328,7 +357,7 @@ describe('confirmation resend worker', () => {
     const [first] = await smtp.waitForMessages(1);
 
     await requestResend('again@example.com');
-    const job = await waitForJobState({ email: 'again@example.com' }, 'completed', confirmationResendQueue);
+    const job = await waitForJobState({ email: 'again@example.com' }, 'completed', confirmationResendJob.name);
     expect(job.output).toEqual({ status: 'queued', deliveryId: expect.any(String) });
     const [, second] = await smtp.waitForMessages(2);
     expect(second?.subject).toBe('Confirm your email address');
@@ -340,15 +369,15 @@ describe('confirmation resend worker', () => {
   it('sends nothing for an address with a confirmed account or none, and completes the job', async () => {
     await db.user.create({ data: { email: 'done@example.com', passwordHash: 'x', confirmedAt: new Date() } });
     await startWorker();
-    const emailJobsBefore = await web.findJobs(confirmationEmailQueue);
+    const emailJobsBefore = await web.findJobs(sendEmailJob.name);
 
     for (const email of ['done@example.com', 'nobody@example.com']) {
       await requestResend(email);
-      const job = await waitForJobState({ email }, 'completed', confirmationResendQueue);
+      const job = await waitForJobState({ email }, 'completed', confirmationResendJob.name);
       expect(job.output).toEqual({ status: 'no-unconfirmed-account' });
     }
     // A resend job completes only after the email it queues has committed: none was.
-    expect(await web.findJobs(confirmationEmailQueue)).toHaveLength(emailJobsBefore.length);
+    expect(await web.findJobs(sendEmailJob.name)).toHaveLength(emailJobsBefore.length);
     expect(smtp.messages).toHaveLength(0);
   });
 
@@ -357,22 +386,47 @@ describe('confirmation resend worker', () => {
     await retryQuickly();
     await requestResend('twice@example.com');
     // A worker took the job and committed its email, then died before pg-boss recorded the job done.
-    const crashed = await startBoss(createBoss(testDatabase.url, 'web'));
+    const crashed = await startBoss(createBoss(testDatabase.url, 'web', logger), jobs);
     const held = await waitFor('the resend job to come due', async () => {
-      const [job] = await crashed.fetch<ConfirmationResendJob>(confirmationResendQueue);
+      const [job] = await crashed.fetch<{ email: string }>(confirmationResendJob.name);
       return job;
     });
-    const first = await resendConfirmationEmail({ db, boss: crashed }, { email: held.data.email, requestKey: held.id });
+    const crashedOutbox = createOutbox({ db, boss: crashed }, { mode: 'deferred' });
+    const first = await resendConfirmationEmail(
+      { db, outbox: crashedOutbox },
+      { email: held.data.email, requestKey: held.id },
+    );
     await crashed.stop({ graceful: false });
 
     // Once its heartbeat lapses, another worker takes the job over and runs it again.
     await startWorker();
-    const job = await waitForJobState({ email: 'twice@example.com' }, 'completed', confirmationResendQueue);
+    const job = await waitForJobState({ email: 'twice@example.com' }, 'completed', confirmationResendJob.name);
     expect(job.retryCount).toBe(1);
     expect(job.output).toEqual(first);
     const deliveries = await db.emailDelivery.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' } });
     expect(deliveries.map(({ requestKey }) => requestKey)).toEqual([null, held.id]);
     await Promise.all(deliveries.map(({ id }) => waitForJobState({ deliveryId: id }, 'completed')));
     expect(smtp.messages).toHaveLength(2);
+  });
+});
+
+describe('housekeeping', () => {
+  it('is scheduled as configured, and deletes dead tokens and old rate-limit counters when it runs', async () => {
+    await startWorker(smtp.url, { HOUSEKEEPING_SCHEDULE: '0 4 * * *' });
+    expect(await web.getSchedules(cleanupJob.name)).toMatchObject([{ cron: '0 4 * * *', timezone: 'UTC' }]);
+
+    const { user } = await signUp('housekeeping@example.com');
+    const threeDaysAgo = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
+    await issueToken(db, user.id, 'confirm-email', threeDaysAgo);
+    await db.$executeRaw`INSERT INTO rate_limit.counters (key, points, expire) VALUES ('old', 1, ${threeDaysAgo.getTime()})`;
+
+    const jobId = await web.send(cleanupJob.name, {});
+    const job = await waitFor('the clean-up to complete', async () => {
+      const found = jobId ? await web.getJobById(cleanupJob.name, jobId) : undefined;
+      return found?.state === 'completed' ? found : undefined;
+    });
+    expect(job.output).toMatchObject({ tokens: expect.any(Number), rateLimitCounters: expect.any(Number) });
+    expect(await db.token.count({ where: { userId: user.id, expiresAt: { lt: new Date() } } })).toBe(0);
+    expect(await db.$queryRaw`SELECT key FROM rate_limit.counters WHERE key = 'old'`).toEqual([]);
   });
 });

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { Database } from '../db/database.server.ts';
+import { defineJob } from '../jobs/job-definition.ts';
+import { deleteExpiredCounters } from '../rate-limit/rate-limits.server.ts';
+import { deleteDeadTokens } from '../tokens/tokens.server.ts';
+
+/**
+ * The recurring clean-up: tokens that can no longer be used and rate-limit counters whose window
+ * has passed. Each folder deletes its own rows; this job only runs them on the schedule
+ * (HOUSEKEEPING_SCHEDULE, daily by default).
+ */
+export const cleanupJob = defineJob<object, { db: Database; housekeeping: { schedule: string } }>({
+  name: 'housekeeping-cleanup',
+  payload: z.object({}),
+  queue: {
+    // Woken on its schedule (or by an operator's send) rather than found by the 30 s poll below.
+    notify: true,
+    retryLimit: 3,
+    retryDelay: 60,
+    retryBackoff: true,
+    heartbeatSeconds: 30,
+    expireInSeconds: 15 * 60,
+    deleteAfterSeconds: 7 * 24 * 60 * 60,
+  },
+  fetch: () => ({ localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: 30 }),
+  schedule: ({ housekeeping }) => housekeeping.schedule,
+  async run({ db }) {
+    const now = new Date();
+    const tokens = await deleteDeadTokens(db, now);
+    const rateLimitCounters = await deleteExpiredCounters(db, now);
+    return { status: 'completed', output: { tokens, rateLimitCounters } };
+  },
+});

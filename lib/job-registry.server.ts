@@ -1,0 +1,26 @@
+import 'server-only';
+import type { PgBoss } from 'pg-boss';
+import { confirmationResendJob } from './accounts/confirmation-resend-job.ts';
+import type { Config } from './config/config.server.ts';
+import type { Database } from './db/database.server.ts';
+import type { Outbox } from './email/outbox.server.ts';
+import { sendEmailJob } from './email/send-email-job.ts';
+import type { MailDeps } from './email/send-email.server.ts';
+import { cleanupJob } from './housekeeping/cleanup-job.ts';
+import type { AnyJobDefinition } from './jobs/job-definition.ts';
+
+/** What a worker process hands every job's handler. */
+export type WorkerServices = {
+  db: Database;
+  boss: PgBoss;
+  outbox: Outbox;
+  mail: MailDeps;
+  worker: Config['worker'];
+  housekeeping: Config['housekeeping'];
+};
+
+/**
+ * Every job there is. The worker runs them all, the web tier and the tools create and read their
+ * queues from here: a new job is its definition and a line in this list.
+ */
+export const jobs: readonly AnyJobDefinition<WorkerServices>[] = [sendEmailJob, confirmationResendJob, cleanupJob];
