@@ -17,6 +17,7 @@ export type WorkerServices = {
   mail: MailDeps;
   worker: Config['worker'];
   housekeeping: Config['housekeeping'];
+  sessions: Config['sessions'];
 };
 
 /**

@@ -362,8 +362,8 @@ describe('confirmation resend worker', () => {
     const [, second] = await smtp.waitForMessages(2);
     expect(second?.subject).toBe('Confirm your email address');
     expect(second?.to).toMatchObject({ text: 'again@example.com' });
-    expect(await confirmEmail(db, tokenIn(first))).toBe('invalid');
-    expect(await confirmEmail(db, tokenIn(second))).toBe('confirmed');
+    expect((await confirmEmail(db, tokenIn(first))).status).toBe('invalid');
+    expect((await confirmEmail(db, tokenIn(second))).status).toBe('confirmed');
   });
 
   it('sends nothing for an address with a confirmed account or none, and completes the job', async () => {
@@ -411,13 +411,22 @@ describe('confirmation resend worker', () => {
 });
 
 describe('housekeeping', () => {
-  it('is scheduled as configured, and deletes dead tokens and old rate-limit counters when it runs', async () => {
+  it('is scheduled as configured, and deletes what is dead when it runs', async () => {
     await startWorker(smtp.url, { HOUSEKEEPING_SCHEDULE: '0 4 * * *' });
     expect(await web.getSchedules(cleanupJob.name)).toMatchObject([{ cron: '0 4 * * *', timezone: 'UTC' }]);
 
     const { user } = await signUp('housekeeping@example.com');
+    await db.user.update({ where: { id: user.id }, data: { confirmedAt: new Date() } });
     const threeDaysAgo = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
     await issueToken(db, user.id, 'confirm-email', threeDaysAgo);
+    const abandoned = await db.user.create({
+      data: {
+        email: 'abandoned@example.com',
+        passwordHash: 'x',
+        createdAt: new Date(Date.now() - 8 * 24 * 60 * 60 * 1000),
+      },
+    });
+    const recent = await db.user.create({ data: { email: 'recent@example.com', passwordHash: 'x' } });
     await db.$executeRaw`INSERT INTO rate_limit.counters (key, points, expire) VALUES ('old', 1, ${threeDaysAgo.getTime()})`;
 
     const jobId = await web.send(cleanupJob.name, {});
@@ -425,7 +434,9 @@ describe('housekeeping', () => {
       const found = jobId ? await web.getJobById(cleanupJob.name, jobId) : undefined;
       return found?.state === 'completed' ? found : undefined;
     });
-    expect(job.output).toMatchObject({ tokens: expect.any(Number), rateLimitCounters: expect.any(Number) });
+    expect(job.output).toMatchObject({ unconfirmedAccounts: expect.any(Number), expiredSessions: expect.any(Number) });
+    expect(await db.user.findUnique({ where: { id: abandoned.id } })).toBeNull();
+    expect(await db.user.findUnique({ where: { id: recent.id } })).not.toBeNull();
     expect(await db.token.count({ where: { userId: user.id, expiresAt: { lt: new Date() } } })).toBe(0);
     expect(await db.$queryRaw`SELECT key FROM rate_limit.counters WHERE key = 'old'`).toEqual([]);
   });

@@ -35,6 +35,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     mail: { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom, sendRate },
     worker: config.worker,
     housekeeping: config.housekeeping,
+    sessions: config.sessions,
   };
   const close = async () => {
     mailer.close();

@@ -1,6 +1,6 @@
 'use server';
 
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { confirmEmail, type TokenStatus } from '../../lib/accounts/confirm-email.server.ts';
@@ -8,6 +8,7 @@ import { createLogger } from '../../lib/logging/logger.server.ts';
 import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { confirmationTokenSchema } from './confirmation-token-schema.ts';
+import { confirmedEmailCookie } from './confirmed-email-cookie.ts';
 
 const logger = createLogger('web');
 
@@ -27,6 +28,7 @@ export async function confirm(_previous: ConfirmState, formData: FormData): Prom
     logger.error({ err: error, requestId: requestIdOf(await headers()) }, 'confirmation failed');
     return { message: 'We could not confirm your address just now. Please try again in a moment.' };
   }
-  if (result !== 'confirmed') return { status: result };
+  if (result.status !== 'confirmed') return { status: result.status };
+  (await cookies()).set(confirmedEmailCookie.name, result.email, confirmedEmailCookie.options);
   redirect('/confirm/done');
 }

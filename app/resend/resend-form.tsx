@@ -10,10 +10,11 @@ const initialState: ResendState = {};
 
 /**
  * Asks for a new confirmation link. On the resend page the address is typed in; on the "check
- * your inbox" page (`toSignupAddress`) it is the one just signed up with. After each request the
- * button waits out the cooldown, counting down where it can be seen.
+ * your inbox" page (`toSignupAddress`) it is the one just signed up with; after a sign-in with the
+ * right password (`email`) it is the one signed in with. After each request the button waits out
+ * the cooldown, counting down where it can be seen.
  */
-export function ResendForm({ toSignupAddress = false }: { toSignupAddress?: boolean }) {
+export function ResendForm({ toSignupAddress = false, email }: { toSignupAddress?: boolean; email?: string }) {
   const [state, formAction, pending] = useActionState(
     toSignupAddress ? resendToSignupAddress : resendConfirmation,
     initialState,
@@ -22,7 +23,11 @@ export function ResendForm({ toSignupAddress = false }: { toSignupAddress?: bool
 
   return (
     <form action={formAction} noValidate>
-      {!toSignupAddress && <EmailField defaultValue={state.values?.email} errors={state.errors?.email} />}
+      {email ? (
+        <input type="hidden" name="email" value={email} />
+      ) : (
+        !toSignupAddress && <EmailField defaultValue={state.values?.email} errors={state.errors?.email} />
+      )}
       {state.sent && (
         <p role="status">
           {toSignupAddress

@@ -39,10 +39,13 @@ describe('checkConfirmationToken', () => {
 describe('confirmEmail', () => {
   it('confirms the user once, then reports the address as already confirmed', async () => {
     const { userId, token } = await userWithToken();
-    expect(await confirmEmail(db, token)).toBe('confirmed');
+    expect(await confirmEmail(db, token)).toEqual({
+      status: 'confirmed',
+      email: expect.stringMatching(/@example\.com$/),
+    });
     const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
     expect(user.confirmedAt).toBeInstanceOf(Date);
-    expect(await confirmEmail(db, token)).toBe('already-confirmed');
+    expect((await confirmEmail(db, token)).status).toBe('already-confirmed');
     expect(await checkConfirmationToken(db, token)).toBe('already-confirmed');
   });
 
@@ -52,25 +55,25 @@ describe('confirmEmail', () => {
     await db.token.create({
       data: { userId, purpose: 'confirm-email', tokenHash: hashToken(other), expiresAt: new Date(Date.now() + 60_000) },
     });
-    expect(await confirmEmail(db, token)).toBe('confirmed');
+    expect((await confirmEmail(db, token)).status).toBe('confirmed');
     const unused = await db.token.count({ where: { userId, usedAt: null } });
     expect(unused).toBe(0);
-    expect(await confirmEmail(db, other)).toBe('already-confirmed');
+    expect((await confirmEmail(db, other)).status).toBe('already-confirmed');
   });
 
   it('refuses an expired token and leaves the user unconfirmed', async () => {
     const { userId, token } = await userWithToken(-1);
-    expect(await confirmEmail(db, token)).toBe('expired');
+    expect((await confirmEmail(db, token)).status).toBe('expired');
     expect((await db.user.findUniqueOrThrow({ where: { id: userId } })).confirmedAt).toBeNull();
   });
 
   it('refuses an unknown token', async () => {
-    expect(await confirmEmail(db, generateToken())).toBe('invalid');
+    expect((await confirmEmail(db, generateToken())).status).toBe('invalid');
   });
 
   it('lets exactly one of two concurrent confirmations succeed', async () => {
     const { token } = await userWithToken();
     const results = await Promise.all([confirmEmail(db, token), confirmEmail(db, token)]);
-    expect(results.sort()).toEqual(['already-confirmed', 'confirmed']);
+    expect(results.map((result) => result.status).sort()).toEqual(['already-confirmed', 'confirmed']);
   });
 });

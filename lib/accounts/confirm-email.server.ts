@@ -21,19 +21,18 @@ export async function checkConfirmationToken(db: Database, token: string, now = 
  * two concurrent confirmations exactly one succeeds and the other sees 'already-confirmed'; the
  * user's other links are spent with it and lead to "already confirmed", never to a second use.
  */
-export async function confirmEmail(
-  db: Database,
-  token: string,
-  now = new Date(),
-): Promise<'confirmed' | Exclude<TokenStatus, 'valid'>> {
+export type ConfirmResult =
+  /** With the address, so the person can sign in with it filled in. */
+  { status: 'confirmed'; email: string } | { status: Exclude<TokenStatus, 'valid'> };
+
+export async function confirmEmail(db: Database, token: string, now = new Date()): Promise<ConfirmResult> {
   const confirmed = await db.$transaction(async (tx) => {
-    const userId = await consumeToken(tx, token, 'confirm-email', { now, user: { confirmedAt: null } });
-    if (!userId) return false;
-    await tx.user.update({ where: { id: userId }, data: { confirmedAt: now } });
-    return true;
+    const used = await consumeToken(tx, token, 'confirm-email', { now, user: { confirmedAt: null } });
+    if (!used) return undefined;
+    return tx.user.update({ where: { id: used.userId }, data: { confirmedAt: now }, select: { email: true } });
   });
-  if (confirmed) return 'confirmed';
+  if (confirmed) return { status: 'confirmed', email: confirmed.email };
   const status = await checkConfirmationToken(db, token, now);
   // A token that was valid a moment ago was just used by a concurrent confirmation.
-  return status === 'valid' ? 'already-confirmed' : status;
+  return { status: status === 'valid' ? 'already-confirmed' : status };
 }

@@ -1,6 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
 
+const day = 24 * 60 * 60 * 1000;
+
 // Development defaults point at what `npm run dev` starts: the embedded PostgreSQL and the mail catcher.
 const configSchema = z
   .object({
@@ -37,6 +39,16 @@ const configSchema = z
     SIGNUP_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).default(20),
     // Emails per second all workers together hand to the SMTP server; unset, as fast as it takes them.
     EMAIL_SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).optional(),
+    SESSION_IDLE_DAYS: z.coerce.number().positive().max(365).default(10),
+    SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().max(365).default(30),
+    PASSWORD_RESET_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(60),
+    // Accounts whose address was never confirmed are deleted this long after sign-up.
+    UNCONFIRMED_ACCOUNT_DAYS: z.coerce.number().positive().max(365).default(7),
     // When the clean-up of dead tokens and old rate-limit counters runs: a cron expression, in UTC.
     HOUSEKEEPING_SCHEDULE: z
       .string()
@@ -59,7 +71,17 @@ const configSchema = z
       shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     },
     emailSendRatePerSecond: env.EMAIL_SEND_RATE_PER_SECOND,
-    housekeeping: { schedule: env.HOUSEKEEPING_SCHEDULE },
+    housekeeping: {
+      schedule: env.HOUSEKEEPING_SCHEDULE,
+      unconfirmedAccountMs: env.UNCONFIRMED_ACCOUNT_DAYS * day,
+    },
+    sessions: {
+      idleMs: env.SESSION_IDLE_DAYS * day,
+      absoluteMs: env.SESSION_ABSOLUTE_DAYS * day,
+      // https: the cookie gets the __Host- prefix and Secure; plain http (local development) cannot.
+      secureCookie: env.APP_URL.startsWith('https:'),
+    },
+    passwordResetMs: env.PASSWORD_RESET_MINUTES * 60 * 1000,
     signupEmailDelivery: env.SIGNUP_EMAIL_DELIVERY,
     clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
     rateLimits: {

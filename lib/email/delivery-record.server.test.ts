@@ -39,8 +39,8 @@ describe('claimForSending', () => {
     expect(await checkConfirmationToken(db, second)).toBe('valid');
     const stored = await db.token.findMany({ where: { userId: user.id } });
     expect(stored.map((token) => token.tokenHash)).toEqual([hashToken(second)]);
-    expect(await confirmEmail(db, first)).toBe('invalid');
-    expect(await confirmEmail(db, second)).toBe('confirmed');
+    expect((await confirmEmail(db, first)).status).toBe('invalid');
+    expect((await confirmEmail(db, second)).status).toBe('confirmed');
   });
 
   it("leaves other users' tokens alone", async () => {
@@ -65,7 +65,7 @@ describe('claimForSending', () => {
     });
     const claim = await claimForSending(db, notice.id, 'already_registered');
     claim?.release();
-    expect(claim?.user.confirmedAt).not.toBeNull();
+    expect(claim?.recipient.confirmedAt).not.toBeNull();
     expect(claim?.token).toBeUndefined();
     expect(await db.token.count({ where: { userId: user.id } })).toBe(1);
   });

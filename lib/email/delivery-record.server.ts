@@ -12,7 +12,10 @@ export const sendClaimLeaseMs = 20_000;
 const sendClaimRenewalMs = 4_000;
 
 export type EmailRequest = {
-  userId: string;
+  /** The account the email is about; null for one that outlives it (the farewell email). */
+  userId: string | null;
+  /** Where it goes when not to the account's address. */
+  recipient?: string;
   kind: EmailKind;
   /** The request's idempotency key, when it has one: the same key for the same user queues one email. */
   requestKey?: string;
@@ -25,20 +28,20 @@ export type EmailRequest = {
  */
 export async function recordDelivery(
   tx: Transaction,
-  { userId, kind, requestKey }: EmailRequest,
+  { userId, recipient, kind, requestKey }: EmailRequest,
   status: 'queued' | 'skipped' = 'queued',
 ): Promise<{ deliveryId: string; isNew: boolean }> {
   // Raw SQL on every sign-up's path: through the query builder this insert cost ~0.5 ms more CPU.
   const [created] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO email_deliveries (id, user_id, kind, request_key, status)
-    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${kind}, ${requestKey ?? null},
+    INSERT INTO email_deliveries (id, user_id, recipient, kind, request_key, status)
+    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${recipient ?? null}, ${kind}, ${requestKey ?? null},
             ${status}::email_delivery_status)
     ON CONFLICT DO NOTHING
     RETURNING id`;
   if (created) return { deliveryId: created.id, isNew: true };
-  // Only a request key can collide (the id is random), so there is one here.
+  // Only a request key can collide (the id is random, and NULLs never do), so there are both here.
   const earlier = await tx.emailDelivery.findUniqueOrThrow({
-    where: { userId_requestKey: { userId, requestKey: requestKey ?? '' } },
+    where: { userId_requestKey: { userId: userId ?? '', requestKey: requestKey ?? '' } },
     select: { id: true },
   });
   return { deliveryId: earlier.id, isNew: false };
@@ -61,16 +64,23 @@ export type SendClaim = {
 /** A claimed delivery with what its email needs: whom to write and, if its kind carries one, the link's token. */
 export type ClaimedDelivery = SendClaim & {
   kind: EmailKind;
-  user: { id: string; email: string; name: string | null; confirmedAt: Date | null };
+  /** Whom it goes to: the account's (or the delivery's own) address, and the account, when there is one. */
+  recipient: { userId: string | null; email: string; name: string | null; confirmedAt: Date | null };
   /** The token issued for this email, its only copy; absent when the kind carries none now. */
   token?: IssuedToken;
 };
 
-type ClaimRow = { attempts: number; userId: string; email: string; name: string | null; confirmedAt: Date | null };
+type ClaimRow = {
+  attempts: number;
+  userId: string | null;
+  email: string;
+  name: string | null;
+  confirmedAt: Date | null;
+};
 
 /**
  * Claims the delivery for one send attempt, reads its recipient and, if its kind carries a token,
- * issues it (replacing the user's earlier ones of its purpose), all in one statement: the send path
+ * issues it for the account (naming the delivery's own recipient as the token's target) (replacing the user's earlier ones of its purpose), all in one statement: the send path
  * runs for every email, and each round trip costs the worker more CPU than the SMTP send.
  * Undefined when there is nothing to send now: sent already, the user gone, a kind sent only while
  * unconfirmed to a confirmed address, or another worker's claim still holding (`whyNotClaimed`
@@ -88,26 +98,34 @@ export async function claimForSending(
     claimed AS (
       UPDATE email_deliveries AS d
          SET status = 'sending', attempts = d.attempts + 1, claimed_until = ${heldUntil}, updated_at = ${now}
-        FROM users AS u
        WHERE d.id = ${deliveryId}::uuid
          AND d.kind = ${kind}
-         AND u.id = d.user_id
          AND d.sent_at IS NULL
          AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
-         ${rules.onlyWhileUnconfirmed ? Prisma.sql`AND u.confirmed_at IS NULL` : Prisma.empty}
-      RETURNING d.attempts, u.id AS "userId", u.email, u.name, u.confirmed_at AS "confirmedAt"
+         ${
+           rules.onlyWhileUnconfirmed
+             ? Prisma.sql`AND EXISTS (SELECT 1 FROM users AS u WHERE u.id = d.user_id AND u.confirmed_at IS NULL)`
+             : Prisma.empty
+         }
+      RETURNING d.attempts, d.user_id, d.recipient
+    ),
+    recipient AS (
+      SELECT c.attempts, c.user_id AS "userId", COALESCE(c.recipient, u.email) AS email, u.name,
+             u.confirmed_at AS "confirmedAt", c.recipient AS target
+        FROM claimed AS c
+        LEFT JOIN users AS u ON u.id = c.user_id
     )`;
   const token = rules.token
     ? issueTokenSql(
-        Prisma.sql`SELECT "userId" FROM claimed
-                    ${rules.token.onlyWhileUnconfirmed ? Prisma.sql`WHERE "confirmedAt" IS NULL` : Prisma.empty}`,
+        Prisma.sql`SELECT "userId", target FROM recipient WHERE "userId" IS NOT NULL
+                    ${rules.token.onlyWhileUnconfirmed ? Prisma.sql`AND "confirmedAt" IS NULL` : Prisma.empty}`,
         rules.token.purpose,
         now,
       )
     : undefined;
   const [claimed] = await db.$queryRaw<ClaimRow[]>`
     WITH ${claimSql}${token ? Prisma.sql`, ${token.sql}` : Prisma.empty}
-    SELECT * FROM claimed`;
+    SELECT attempts, "userId", email, name, "confirmedAt" FROM recipient`;
   if (!claimed) return undefined;
   const { attempts: attempt, userId, email, name, confirmedAt } = claimed;
   const renewal = setInterval(() => {
@@ -125,11 +143,11 @@ export async function claimForSending(
       // While the database is away the claim simply runs down; markSent stops trying when it has.
       .catch(() => {});
   }, sendClaimRenewalMs);
-  const tokenIssued = token && !(rules.token?.onlyWhileUnconfirmed && confirmedAt);
+  const tokenIssued = token && userId && !(rules.token?.onlyWhileUnconfirmed && confirmedAt);
   return {
     attempt,
     kind,
-    user: { id: userId, email, name, confirmedAt },
+    recipient: { userId, email, name, confirmedAt },
     ...(tokenIssued ? { token: token.issued } : {}),
     heldUntil: () => heldUntil,
     release: () => clearInterval(renewal),
@@ -159,7 +177,7 @@ export async function whyNotClaimed(db: Database, deliveryId: string, kind: Emai
   if (delivery.sentAt) return { status: 'already-sent' };
   // Only a job made by hand can name another kind than its delivery's.
   if (delivery.kind !== kind) return { status: 'skipped', reason: 'other-kind' };
-  if (emailKinds[kind].onlyWhileUnconfirmed && delivery.user.confirmedAt) {
+  if (emailKinds[kind].onlyWhileUnconfirmed && delivery.user?.confirmedAt) {
     await markSkipped(db, deliveryId);
     return { status: 'skipped', reason: 'already-confirmed' };
   }
@@ -222,10 +240,11 @@ export async function findDeliveryStatus(
 ): Promise<{ status: EmailDeliveryStatus; email: string } | undefined> {
   const delivery = await db.emailDelivery.findUnique({
     where: { id: deliveryId },
-    select: { status: true, kind: true, user: { select: { email: true } } },
+    select: { status: true, kind: true, recipient: true, user: { select: { email: true } } },
   });
-  if (!delivery) return undefined;
+  const email = delivery?.recipient ?? delivery?.user?.email;
+  if (!delivery || !email) return undefined;
   const withheld =
     delivery.status === 'skipped' && isEmailKind(delivery.kind) && emailKinds[delivery.kind].withheldReadsAsSent;
-  return { status: withheld ? 'sent' : delivery.status, email: delivery.user.email };
+  return { status: withheld ? 'sent' : delivery.status, email };
 }

@@ -48,11 +48,11 @@ export async function sendEmail(
 ): Promise<SendResult> {
   const claim = await claimForSending(db, deliveryId, kind, now);
   if (!claim) return whyNotClaimed(db, deliveryId, kind);
-  const { user, token } = claim;
+  const { recipient, token } = claim;
   try {
     const tokenPath = emailKinds[kind].token?.path;
     const email = emailKinds[kind].render({
-      name: user.name,
+      name: recipient.name,
       appUrl,
       ...(token && tokenPath
         ? { link: { url: `${appUrl}${tokenPath}?token=${token.token}`, expiresAt: token.expiresAt } }
@@ -61,7 +61,7 @@ export async function sendEmail(
     await sendRate?.take();
     let messageId: string;
     try {
-      ({ messageId } = await mailer.sendMail({ from: mailFrom, to: user.email, ...email }));
+      ({ messageId } = await mailer.sendMail({ from: mailFrom, to: recipient.email, ...email }));
     } catch (error) {
       const { permanent, reason } = classifySmtpFailure(error);
       const retry = !permanent && !lastAttempt;

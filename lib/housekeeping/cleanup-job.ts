@@ -1,15 +1,24 @@
 import { z } from 'zod';
+import { deleteExpiredSessions, type SessionSettings } from '../accounts/sessions.server.ts';
+import { deleteUnconfirmedAccounts } from '../accounts/unconfirmed-accounts.server.ts';
 import type { Database } from '../db/database.server.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import { deleteExpiredCounters } from '../rate-limit/rate-limits.server.ts';
 import { deleteDeadTokens } from '../tokens/tokens.server.ts';
 
 /**
- * The recurring clean-up: tokens that can no longer be used and rate-limit counters whose window
- * has passed. Each folder deletes its own rows; this job only runs them on the schedule
+ * The recurring clean-up: accounts never confirmed (UNCONFIRMED_ACCOUNT_DAYS after sign-up),
+ * sessions past their expiry, tokens that can no longer be used and rate-limit counters whose
+ * window has passed. Each folder deletes its own rows; this job only runs them on the schedule
  * (HOUSEKEEPING_SCHEDULE, daily by default).
  */
-export const cleanupJob = defineJob<object, { db: Database; housekeeping: { schedule: string } }>({
+type CleanupDeps = {
+  db: Database;
+  sessions: SessionSettings;
+  housekeeping: { schedule: string; unconfirmedAccountMs: number };
+};
+
+export const cleanupJob = defineJob<object, CleanupDeps>({
   name: 'housekeeping-cleanup',
   payload: z.object({}),
   queue: {
@@ -24,10 +33,12 @@ export const cleanupJob = defineJob<object, { db: Database; housekeeping: { sche
   },
   fetch: () => ({ localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: 30 }),
   schedule: ({ housekeeping }) => housekeeping.schedule,
-  async run({ db }) {
+  async run({ db, sessions, housekeeping }) {
     const now = new Date();
+    const unconfirmedAccounts = await deleteUnconfirmedAccounts(db, housekeeping.unconfirmedAccountMs, now);
+    const expiredSessions = await deleteExpiredSessions(db, sessions, now);
     const tokens = await deleteDeadTokens(db, now);
     const rateLimitCounters = await deleteExpiredCounters(db, now);
-    return { status: 'completed', output: { tokens, rateLimitCounters } };
+    return { status: 'completed', output: { unconfirmedAccounts, expiredSessions, tokens, rateLimitCounters } };
   },
 });

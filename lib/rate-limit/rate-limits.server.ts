@@ -18,19 +18,30 @@ export type RateLimitSettings = {
 };
 
 // Per email address: a few emails an hour at most, whoever asks for them.
+// Sign-in: guessing is slowed per client and per account from one client. No lockout of the account
+// itself, which would let anyone lock anyone out.
 const rules = {
   resendPerIp: { points: 5, duration: 60 * 60 },
   resendCooldown: { points: 1, duration: 60 },
   emailsPerAddress: { points: 5, duration: 60 * 60 },
+  signInPerIp: { points: 30, duration: 10 * 60 },
+  signInPerAccountAndIp: { points: 10, duration: 15 * 60 },
+  resetPerIp: { points: 5, duration: 60 * 60 },
+  resetCooldown: { points: 1, duration: 60 },
 } as const;
 
 export const resendCooldownSeconds = rules.resendCooldown.duration;
+export const passwordResetCooldownSeconds = rules.resetCooldown.duration;
 
 export type RateLimits = {
   /** One sign-up attempt from this client, counted against its own and the global budget. */
   signupAttempt(clientIp: string): Promise<RateLimitVerdict>;
   /** One resend request from this client for this address: per-client limit, then the address's cooldown. */
   resendAttempt(clientIp: string, email: string): Promise<RateLimitVerdict>;
+  /** One sign-in attempt from this client for this address: per client, then per address and client. */
+  signInAttempt(clientIp: string, email: string): Promise<RateLimitVerdict>;
+  /** One password-reset request from this client for this address: per client, then the address's cooldown. */
+  passwordResetAttempt(clientIp: string, email: string): Promise<RateLimitVerdict>;
   /** One more email to this address; counted whether or not it has an account, so it reveals nothing. */
   emailTo(email: string): Promise<RateLimitVerdict>;
   close(): Promise<void>;
@@ -63,19 +74,29 @@ export function createRateLimits(databaseUrl: string, settings: RateLimitSetting
   const resendPerIp = limiter('resend-ip', rules.resendPerIp);
   const resendCooldown = limiter('resend-address', rules.resendCooldown);
   const emailsPerAddress = limiter('email-address', rules.emailsPerAddress);
+  const signInPerIp = limiter('signin-ip', rules.signInPerIp);
+  const signInPerAccountAndIp = limiter('signin-account-ip', rules.signInPerAccountAndIp);
+  const resetPerIp = limiter('reset-ip', rules.resetPerIp);
+  const resetCooldown = limiter('reset-address', rules.resetCooldown);
 
   return {
-    async signupAttempt(clientIp) {
-      const perIp = await consume(signupPerIp, clientIp);
-      return perIp.allowed ? consume(signupGlobal, 'all') : perIp;
-    },
-    async resendAttempt(clientIp, email) {
-      const perIp = await consume(resendPerIp, clientIp);
-      return perIp.allowed ? consume(resendCooldown, email) : perIp;
-    },
+    signupAttempt: (clientIp) => consumeInTurn([signupPerIp, clientIp], [signupGlobal, 'all']),
+    resendAttempt: (clientIp, email) => consumeInTurn([resendPerIp, clientIp], [resendCooldown, email]),
+    signInAttempt: (clientIp, email) =>
+      consumeInTurn([signInPerIp, clientIp], [signInPerAccountAndIp, `${email} ${clientIp}`]),
+    passwordResetAttempt: (clientIp, email) => consumeInTurn([resetPerIp, clientIp], [resetCooldown, email]),
     emailTo: (email) => consume(emailsPerAddress, email),
     close: () => pool.end(),
   };
+}
+
+/** The per-client limit first: a client over it spends nothing of the narrower one's budget. */
+async function consumeInTurn(
+  ...limits: [[RateLimiterPostgres, string], [RateLimiterPostgres, string]]
+): Promise<RateLimitVerdict> {
+  const [[first, firstKey], [second, secondKey]] = limits;
+  const verdict = await consume(first, firstKey);
+  return verdict.allowed ? consume(second, secondKey) : verdict;
 }
 
 async function consume(limiter: RateLimiterPostgres, key: string): Promise<RateLimitVerdict> {

@@ -29,8 +29,8 @@ export function hashToken(token: string): string {
 export type IssuedToken = { token: string; expiresAt: Date };
 
 /**
- * SQL for a statement that issues a token: common table expressions that, for each user id
- * `usersSql` selects (one `"userId"` column), delete that user's unused tokens of the purpose and
+ * SQL for a statement that issues a token: common table expressions that, for each user
+ * `usersSql` selects (columns `"userId"` and `target`, which may be NULL), delete that user's unused tokens of the purpose and
  * insert the new one, so that only the newest works. For the outbox's claim, which issues the
  * token its email carries in the same statement (each round trip costs the worker more CPU than
  * the SMTP send). The parts of a statement all see the tables as they were before it, so the DELETE
@@ -51,8 +51,8 @@ export function issueTokenSql(
        WHERE t.user_id = u."userId" AND t.purpose = ${purpose} AND t.used_at IS NULL
     ),
     new_token AS (
-      INSERT INTO tokens (id, user_id, purpose, token_hash, expires_at)
-      SELECT ${randomUUID()}::uuid, u."userId", ${purpose}, ${hashToken(token)}, ${expiresAt}
+      INSERT INTO tokens (id, user_id, purpose, target, token_hash, expires_at)
+      SELECT ${randomUUID()}::uuid, u."userId", ${purpose}, u.target, ${hashToken(token)}, ${expiresAt}
         FROM token_users AS u
     )`;
   return { sql, issued: { token, expiresAt } };
@@ -64,13 +64,18 @@ export async function issueToken(
   userId: string,
   purpose: TokenPurpose,
   now = new Date(),
+  target: string | null = null,
 ): Promise<IssuedToken> {
-  const { sql, issued } = issueTokenSql(Prisma.sql`SELECT ${userId}::uuid AS "userId"`, purpose, now);
+  const { sql, issued } = issueTokenSql(
+    Prisma.sql`SELECT ${userId}::uuid AS "userId", ${target}::text AS target`,
+    purpose,
+    now,
+  );
   await db.$executeRaw`WITH ${sql} SELECT 1`;
   return issued;
 }
 
-export type FoundToken = { userId: string; expiresAt: Date; usedAt: Date | null };
+export type FoundToken = { userId: string; target: string | null; expiresAt: Date; usedAt: Date | null };
 
 /** The token's row, without using it up (mail scanners open links too); undefined for an unknown one. */
 export async function findToken(
@@ -80,14 +85,15 @@ export async function findToken(
 ): Promise<FoundToken | undefined> {
   const found = await db.token.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { userId: true, purpose: true, expiresAt: true, usedAt: true },
+    select: { userId: true, purpose: true, target: true, expiresAt: true, usedAt: true },
   });
-  return found?.purpose === purpose ? found : undefined;
+  if (found?.purpose !== purpose) return undefined;
+  return { userId: found.userId, target: found.target, expiresAt: found.expiresAt, usedAt: found.usedAt };
 }
 
 /**
  * Uses the token up, if it is unused, unexpired and its user matches `user`: a conditional update,
- * so of two concurrent uses exactly one gets the user's id, the other undefined. The user's other
+ * so of two concurrent uses exactly one gets the token's user and target, the other undefined. The user's other
  * unused tokens of the purpose are spent with it, so none of them works a second time.
  */
 export async function consumeToken(
@@ -95,15 +101,15 @@ export async function consumeToken(
   token: string,
   purpose: TokenPurpose,
   { now = new Date(), user }: { now?: Date; user?: Prisma.UserWhereInput } = {},
-): Promise<string | undefined> {
+): Promise<{ userId: string; target: string | null } | undefined> {
   const [claim] = await tx.token.updateManyAndReturn({
     where: { tokenHash: hashToken(token), purpose, usedAt: null, expiresAt: { gt: now }, ...(user ? { user } : {}) },
     data: { usedAt: now },
-    select: { userId: true },
+    select: { userId: true, target: true },
   });
   if (!claim) return undefined;
   await tx.token.updateMany({ where: { userId: claim.userId, purpose, usedAt: null }, data: { usedAt: now } });
-  return claim.userId;
+  return claim;
 }
 
 /**
