@@ -12,7 +12,7 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'e2e/**', '.next/**', '.data/**'],
-    globalSetup: ['lib/testing/global-setup.ts'],
+    globalSetup: ['testing/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fieldErrorsIn } from '../lib/testing/rendered-form.ts';
+import { fieldErrorsIn } from '../testing/rendered-form.ts';
 import { expect, randomClientIp, test } from './fixtures.ts';
 import { serverActionForm } from './server-action-form.ts';
 

@@ -1,5 +1,5 @@
 import type { APIRequestContext, APIResponse } from '@playwright/test';
-import { hiddenFieldsIn } from '../lib/testing/rendered-form.ts';
+import { hiddenFieldsIn } from '../testing/rendered-form.ts';
 import { e2eStack } from './e2e-stack-config.ts';
 
 /**

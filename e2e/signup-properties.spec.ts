@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { signupSchema } from '../lib/accounts/signup-schema.ts';
-import { fieldErrorsIn } from '../lib/testing/rendered-form.ts';
+import { fieldErrorsIn } from '../testing/rendered-form.ts';
 import { expect, randomClientIp, test } from './fixtures.ts';
 import { serverActionForm } from './server-action-form.ts';
 

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { checkConfirmationToken, confirmEmail } from '../lib/accounts/confirm-email.server.ts';
 import { createDatabase, type Database } from '../lib/db/database.server.ts';
 import { generateToken, hashToken } from '../lib/tokens/tokens.server.ts';
-import { databaseUrlFor, runAdmin } from '../lib/testing/test-database.ts';
+import { databaseUrlFor, runAdmin } from '../testing/test-database.ts';
 
 const migrationsDir = path.join(import.meta.dirname, 'migrations');
 const adminUrl = () => inject('databaseAdminUrl');

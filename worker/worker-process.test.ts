@@ -22,8 +22,8 @@ import { confirmationResendJob } from '../lib/accounts/confirmation-resend-job.t
 import { listDeadLetters, replayDeadLetters } from '../lib/jobs/dead-letters.server.ts';
 import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/accounts/register-user.server.ts';
-import { startSmtpSink, type SmtpSink } from '../lib/testing/smtp-sink.ts';
-import { createTestDatabase, type TestDatabase } from '../lib/testing/test-database.ts';
+import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
 import { findFreePort } from '../scripts/local-stack/ports.ts';
 import { startWorkerProcess, type RunningWorker } from './worker-process.ts';
 

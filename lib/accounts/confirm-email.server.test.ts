@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
-import { withTestDatabase } from '../testing/test-services.ts';
+import { withTestDatabase } from '../../testing/test-services.ts';
 import { checkConfirmationToken, confirmEmail } from './confirm-email.server.ts';
 import { generateToken, hashToken } from '../tokens/tokens.server.ts';
 

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { sendEmailJob } from '../email/send-email-job.ts';
-import { runAdmin } from '../testing/test-database.ts';
-import { withTestServices } from '../testing/test-services.ts';
+import { runAdmin } from '../../testing/test-database.ts';
+import { withTestServices } from '../../testing/test-services.ts';
 import { registerUser } from './register-user.server.ts';
 
 let databaseUrl: string;

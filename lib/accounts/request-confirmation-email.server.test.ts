@@ -4,7 +4,7 @@ import type { Database } from '../db/database.server.ts';
 import { sendEmailJob } from '../email/send-email-job.ts';
 import { confirmationResendDelaySeconds, confirmationResendJob } from './confirmation-resend-job.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { withTestServices } from '../testing/test-services.ts';
+import { withTestServices } from '../../testing/test-services.ts';
 import { requestConfirmationEmail } from './request-confirmation-email.server.ts';
 
 let db: Database;

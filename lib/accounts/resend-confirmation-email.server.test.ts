@@ -3,7 +3,7 @@ import type { Outbox } from '../email/outbox.server.ts';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
 import { sendEmailJob } from '../email/send-email-job.ts';
-import { withTestServices } from '../testing/test-services.ts';
+import { withTestServices } from '../../testing/test-services.ts';
 import { resendConfirmationEmail } from './resend-confirmation-email.server.ts';
 
 let db: Database;

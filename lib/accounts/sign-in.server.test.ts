@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { withTestServices } from '../testing/test-services.ts';
+import { withTestServices } from '../../testing/test-services.ts';
 import { hashToken } from '../tokens/tokens.server.ts';
 import { hashPassword } from './password.server.ts';
 import { findSession } from './sessions.server.ts';

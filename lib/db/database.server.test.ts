@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from './database.server.ts';
-import { withTestDatabase } from '../testing/test-services.ts';
+import { withTestDatabase } from '../../testing/test-services.ts';
 
 describe('createDatabase', () => {
   let db: Database;

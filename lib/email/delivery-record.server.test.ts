@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkConfirmationToken, confirmEmail } from '../accounts/confirm-email.server.ts';
 import { hashToken } from '../tokens/tokens.server.ts';
 import type { Database } from '../db/database.server.ts';
-import { withTestDatabase } from '../testing/test-services.ts';
+import { withTestDatabase } from '../../testing/test-services.ts';
 import { claimForSending, markSent, whyNotClaimed } from './delivery-record.server.ts';
 
 let db: Database;

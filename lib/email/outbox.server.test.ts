@@ -1,8 +1,8 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
-import { startSmtpSink, type SmtpSink } from '../testing/smtp-sink.ts';
-import { withTestServices } from '../testing/test-services.ts';
+import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
+import { withTestServices } from '../../testing/test-services.ts';
 import { createMailer, type Mailer } from './mailer.server.ts';
 import { createOutbox, type Outbox } from './outbox.server.ts';
 import { sendEmailJob } from './send-email-job.ts';

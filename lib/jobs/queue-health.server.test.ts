@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { requestConfirmationEmail } from '../accounts/request-confirmation-email.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { saveUserAndQueueEmail } from '../accounts/register-user.server.ts';
-import { withTestServices } from '../testing/test-services.ts';
+import { withTestServices } from '../../testing/test-services.ts';
 import { confirmationResendJob } from '../accounts/confirmation-resend-job.ts';
 import { sendEmailJob } from '../email/send-email-job.ts';
 import { jobs } from '../job-registry.server.ts';

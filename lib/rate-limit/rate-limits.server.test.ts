@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../../testing/test-database.ts';
 import { createDatabase, type Database } from '../db/database.server.ts';
 import { createLogger } from '../logging/logger.server.ts';
 import { createRateLimits, deleteExpiredCounters, type RateLimits } from './rate-limits.server.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
-import { withTestDatabase } from '../testing/test-services.ts';
+import { withTestDatabase } from '../../testing/test-services.ts';
 import { consumeToken, deleteDeadTokens, findToken, generateToken, hashToken, issueToken } from './tokens.server.ts';
 
 let db: Database;

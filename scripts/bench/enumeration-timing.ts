@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { hiddenFieldsIn } from '../../lib/testing/rendered-form.ts';
+import { hiddenFieldsIn } from '../../testing/rendered-form.ts';
 import { summarize, type Distribution } from './distribution.ts';
 import { mannWhitneyAuc, type Distinguishability } from './mann-whitney-auc.ts';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import { deadLetterQueueOf } from '../../lib/jobs/job-definition.ts';
-import type { ReceivedMessage } from '../../lib/testing/smtp-sink.ts';
+import type { ReceivedMessage } from '../../testing/smtp-sink.ts';
 import type { SignUpError, SignUpOutcome } from './sign-up-load.ts';
 
 export type FaultReport = {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { startSmtpSink } from '../../lib/testing/smtp-sink.ts';
+import { startSmtpSink } from '../../testing/smtp-sink.ts';
 import { buildOutputs, webArgs, workerArgs } from '../local-stack/app-commands.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { findFreePort } from '../local-stack/ports.ts';

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedDatabase } from '../../scripts/local-stack/embedded-database.ts';
-import { findFreePort } from '../../scripts/local-stack/ports.ts';
-import { jobs } from '../job-registry.server.ts';
-import { createBoss, startBoss } from '../jobs/boss.server.ts';
-import { createLogger } from '../logging/logger.server.ts';
+import { startEmbeddedDatabase } from '../scripts/local-stack/embedded-database.ts';
+import { findFreePort } from '../scripts/local-stack/ports.ts';
+import { jobs } from '../lib/job-registry.server.ts';
+import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
+import { createLogger } from '../lib/logging/logger.server.ts';
 import { databaseUrlFor, runAdmin } from './test-database.ts';
 
 const templateDatabase = 'signup_test_template';

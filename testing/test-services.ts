@@ -1,11 +1,11 @@
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll } from 'vitest';
-import { createDatabase, type Database } from '../db/database.server.ts';
-import { createOutbox, type Outbox } from '../email/outbox.server.ts';
-import { jobs } from '../job-registry.server.ts';
-import { createBoss, startBoss } from '../jobs/boss.server.ts';
-import { createLogger } from '../logging/logger.server.ts';
-import { createRateLimits, type RateLimits } from '../rate-limit/rate-limits.server.ts';
+import { createDatabase, type Database } from '../lib/db/database.server.ts';
+import { createOutbox, type Outbox } from '../lib/email/outbox.server.ts';
+import { jobs } from '../lib/job-registry.server.ts';
+import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
+import { createLogger } from '../lib/logging/logger.server.ts';
+import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export type TestServices = { url: string; db: Database; boss: PgBoss; limits: RateLimits; outbox: Outbox };
