@@ -8,7 +8,7 @@ export async function buildWorker(root: string): Promise<void> {
   await build({
     absWorkingDir: root,
     entryPoints: ['worker/main.ts'],
-    outfile: workerBundle,
+    outfile: workerBundle(root),
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -20,6 +20,7 @@ export async function buildWorker(root: string): Promise<void> {
 }
 
 if (import.meta.main) {
-  await buildWorker(path.resolve(import.meta.dirname, '..'));
-  console.log(`Built the worker: ${workerBundle}`);
+  const root = path.resolve(import.meta.dirname, '..');
+  await buildWorker(root);
+  console.log(`Built the worker: ${workerBundle(root)}`);
 }

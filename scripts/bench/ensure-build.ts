@@ -10,7 +10,7 @@ const sources = ['app', 'lib', 'worker', 'public', 'instrumentation.ts', 'next.c
 
 /** Runs `npm run build`'s two steps unless both outputs are newer than every source file. */
 export async function ensureBuild(root: string): Promise<'reused' | 'built'> {
-  const builtAt = await Promise.all(buildOutputs.map((output) => modifiedAt(path.join(root, output))));
+  const builtAt = await Promise.all(buildOutputs(root).map((output) => modifiedAt(path.join(root, output))));
   const newest = await newestSource(root);
   if (builtAt.every((time) => time !== undefined && newest < time)) return 'reused';
   await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/.bin/next'), 'build'], {

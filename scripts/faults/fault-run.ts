@@ -51,7 +51,7 @@ if (!parsedOptions.success) {
   process.exit(2);
 }
 const options = parsedOptions.data;
-if (!buildOutputs.every((output) => existsSync(path.join(root, output)))) {
+if (!buildOutputs(root).every((output) => existsSync(path.join(root, output)))) {
   console.error(
     'No production build: run `npm run build` first (the fault run starts `next start` and the built worker).',
   );

@@ -1,47 +1,70 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 
-// How production starts the web tier and a worker: package.json's `start` and `worker` scripts run
-// these same arguments (a test keeps them in step), so the e2e suite, the fault run and the bench
-// measure what production runs.
-//
-// V8 sizes its heap for the machine's memory: on a 24 GiB host it let the young generation grow to
-// 128 MB and the old one run far past the live data before collecting, so under 8 concurrent
-// sign-ups a web process peaked at ~500-660 MB and a worker at ~360 MB, mostly garbage. The caps
-// below leave room above the live heap: a web process keeps ~70-100 MB live (zxcvbn's dictionaries
-// are 27 MB of it) and ~150 MB at 256 concurrent connections, where a 128 MB cap cost 40% of its
-// throughput to collection; a worker holds at most concurrency x batch size emails and ~40 MB.
-const webHeapOptions = ['--max-semi-space-size=2', '--max-old-space-size=192'];
-const workerHeapOptions = ['--max-semi-space-size=2', '--max-old-space-size=96'];
-// react-server: `server-only` resolves to its no-op build outside Next.
-const workerNodeOptions = ['--conditions=react-server', ...workerHeapOptions];
+// How production starts the web tier and a worker is package.json's `start` and `worker` scripts,
+// heap bounds included (ADR 031). The e2e stack, `npm run dev`, the fault run and the bench run those
+// same commands, read from there. They run them without npm: its wrapper process would sit between
+// the tool and the server, taking the signals meant for the server and the pid whose memory and CPU
+// the bench reads.
 
-/** Node's arguments for `next start`, relative to `root` (the repository). */
-export function webArgs(root: string, { hostname, port }: { hostname?: string; port?: number } = {}): string[] {
-  return [
-    ...webHeapOptions,
-    path.join(root, 'node_modules/next/dist/bin/next'),
-    'start',
-    ...(hostname ? ['--hostname', hostname] : []),
-    ...(port ? ['--port', String(port)] : []),
-  ];
-}
+/** A script of the form `node [options] <entry> [arguments]`, as Node's own arguments. */
+export type NodeCommand = { nodeOptions: string[]; entry: string; args: string[] };
+
+type LaunchScript = 'start' | 'worker';
+
+const packageJsonSchema = z.object({ scripts: z.record(z.string(), z.string()) });
 
 /**
- * What `npm run build` makes of worker/main.ts. A worker runs this bundle rather than its sources:
- * Node's type stripping holds ~20 MB per process (its WebAssembly compiler), a tenth of a worker's
- * memory (ADR 032).
+ * package.json's `name` script as Node's arguments. Only plain words are understood: no quotes,
+ * variables or `&&`, and each option in one word (`--max-old-space-size=192`).
  */
-export const workerBundle = 'dist/worker/main.js';
+export function readNodeScript(root: string, name: LaunchScript): NodeCommand {
+  const { scripts } = packageJsonSchema.parse(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')));
+  const script = scripts[name];
+  if (script === undefined) throw new Error(`package.json has no "${name}" script.`);
+  return parseNodeCommand(script, name);
+}
 
-/** What `npm run build` writes, one file per step (Next's build id, the worker's bundle). */
-export const buildOutputs = ['.next/BUILD_ID', workerBundle];
+export function parseNodeCommand(script: string, name: string): NodeCommand {
+  const [command, ...words] = script.trim().split(/\s+/);
+  const entryIndex = words.findIndex((word) => !word.startsWith('-'));
+  const entry = words[entryIndex];
+  if (command !== 'node' || entry === undefined || !words.every((word) => /^[\w@%+=:,./-]+$/.test(word))) {
+    throw new Error(
+      `package.json's "${name}" script must be a plain \`node [options] <file> [arguments]\` command ` +
+        `for the tools that start it; it is: ${script}`,
+    );
+  }
+  return { nodeOptions: words.slice(0, entryIndex), entry, args: words.slice(entryIndex + 1) };
+}
 
-/** Node's arguments for one worker process as production runs it (the build), relative to `root`. */
+/** Node's arguments for `npm start` (`next start`) on `hostname` and `port`. */
+export function webArgs(root: string, { hostname, port }: { hostname: string; port: number }): string[] {
+  const { nodeOptions, entry, args } = readNodeScript(root, 'start');
+  return [...nodeOptions, entry, ...args, '--hostname', hostname, '--port', String(port)];
+}
+
+/** Node's arguments for one worker process, as `npm run worker` starts it: the bundle (ADR 032). */
 export function workerArgs(root: string): string[] {
-  return [...workerNodeOptions, '--enable-source-maps', path.join(root, workerBundle)];
+  const { nodeOptions, entry, args } = readNodeScript(root, 'worker');
+  return [...nodeOptions, entry, ...args];
 }
 
 /** The same worker from its TypeScript sources, for `npm run dev`: no build step between edits. */
 export function workerSourceArgs(root: string): string[] {
-  return [...workerNodeOptions, path.join(root, 'worker/main.ts')];
+  return [...readNodeScript(root, 'worker').nodeOptions, 'worker/main.ts'];
+}
+
+/**
+ * What `npm run build` writes, one file per step: Next's build id, and the worker's bundle, which
+ * `npm run worker` runs.
+ */
+export function buildOutputs(root: string): string[] {
+  return ['.next/BUILD_ID', workerBundle(root)];
+}
+
+/** Where `npm run build` bundles worker/main.ts: the file the `worker` script runs. */
+export function workerBundle(root: string): string {
+  return readNodeScript(root, 'worker').entry;
 }
