@@ -10,7 +10,7 @@ import { createSupervisor } from '../scripts/local-stack/supervisor.ts';
 import { e2eStack } from './e2e-stack-config.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const supervisor = createSupervisor({ cwd: root });
+const supervisor = createSupervisor({ cwd: root, name: 'e2e', untilStopped: true });
 // Each its own folder: PostgreSQL runs as another user, who must own its data directory outright.
 const scratchDir = (name: string) => mkdtemp(path.join(tmpdir(), `signup-e2e-${name}-`));
 
@@ -37,9 +37,11 @@ try {
     SIGNUP_LIMIT_PER_MINUTE: '100000',
     NEXT_TELEMETRY_DISABLED: '1',
   };
-  await supervisor.run('migrate', process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], env);
-  supervisor.start('worker', process.execPath, workerArgs(root), env);
-  supervisor.start('web', process.execPath, webArgs(root, { hostname: '127.0.0.1', port: e2eStack.appPort }), env);
+  await supervisor.run('migrate', process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], { env });
+  supervisor.start('worker', process.execPath, workerArgs(root), { env });
+  supervisor.start('web', process.execPath, webArgs(root, { hostname: '127.0.0.1', port: e2eStack.appPort }), {
+    env,
+  });
 } catch (error) {
   if (!supervisor.stopping)
     labelledLog('e2e')(`Could not start: ${error instanceof Error ? error.message : String(error)}`);

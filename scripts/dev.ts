@@ -27,7 +27,7 @@ if (!parsedEnv.success) {
 }
 const env = parsedEnv.data;
 const log = labelledLog('dev');
-const supervisor = createSupervisor({ cwd: root });
+const supervisor = createSupervisor({ cwd: root, name: 'dev', untilStopped: true });
 
 try {
   const databaseUrl =
@@ -54,14 +54,16 @@ try {
     NEXT_TELEMETRY_DISABLED: '1',
   };
 
-  await supervisor.run('migrate', process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], childEnv);
+  await supervisor.run('migrate', process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], {
+    env: childEnv,
+  });
   supervisor.start(
     'web',
     process.execPath,
     ['node_modules/.bin/next', 'dev', '--hostname', '127.0.0.1', '--port', String(env.PORT)],
-    childEnv,
+    { env: childEnv },
   );
-  supervisor.start('worker', process.execPath, workerSourceArgs(root), childEnv);
+  supervisor.start('worker', process.execPath, workerSourceArgs(root), { env: childEnv });
 
   log(`Sign up at ${appUrl}/signup`);
   log(mail.inboxUrl ? `Mail arrives at ${mail.inboxUrl}` : 'Mail goes to SMTP_URL (no local inbox).');

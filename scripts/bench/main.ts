@@ -1,13 +1,11 @@
 // `npm run bench`: the deferred sign-up measured against the baseline that sends the email in the
 // request, on a stack of its own (embedded PostgreSQL, `next start`, workers, an SMTP sink with latency).
 // Writes results.json, report.md and a chart to BENCH_OUTPUT_DIR (bench-results/ by default).
-import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { createDatabase } from '../../lib/db/database.server.ts';
 import { createOutbox } from '../../lib/email/outbox.server.ts';
 import { jobs } from '../../lib/job-registry.server.ts';
@@ -17,8 +15,10 @@ import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import type { WebServices } from '../../lib/services.server.ts';
 import { startEmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { labelledLog } from '../local-stack/labelled-output.ts';
+import { startWeb, startWorker } from '../local-stack/app-processes.ts';
 import { findFreePort } from '../local-stack/ports.ts';
-import { startWeb, startWorkers, type AppProcess } from './app-processes.ts';
+import { readMachineBusyCpuMs, readProcessTreeCpuMs } from '../local-stack/process-stats.ts';
+import { createSupervisor, type SupervisedProcess, type Supervisor } from '../local-stack/supervisor.ts';
 import { loadBenchOptions, type BenchOptions } from './bench-options.ts';
 import { renderReport } from './bench-report.ts';
 import type { BenchResults, CpuByProcess, ModeSummary, SignupMode, SignupRun } from './bench-results.ts';
@@ -28,7 +28,6 @@ import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, type EnumerationTiming } from './enumeration-timing.ts';
 import { renderLatencyChart } from './latency-chart.ts';
-import { readMachineBusyCpuMs, readProcessTreeCpuMs } from './process-stats.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
@@ -45,6 +44,7 @@ const clientIpHeader = 'x-real-ip';
 
 type Stack = {
   options: BenchOptions;
+  supervisor: Supervisor;
   services: Pick<WebServices, 'db' | 'boss' | 'outbox'>;
   sink: DelayedSmtpSink;
   appUrl: string;
@@ -55,6 +55,7 @@ type Stack = {
 };
 
 const options = loadBenchOptions();
+const supervisor = createSupervisor({ cwd: root, name: 'bench' });
 const outputDir = path.resolve(root, options.outputDir);
 await rm(path.join(outputDir, 'logs'), { recursive: true, force: true });
 await mkdir(path.join(outputDir, 'logs'), { recursive: true });
@@ -76,9 +77,9 @@ const database = await startEmbeddedDatabase({
 try {
   await database.ensureDatabase('signup');
   const databaseUrl = database.urlFor('signup');
-  await promisify(execFile)(process.execPath, [path.join(root, 'node_modules/.bin/prisma'), 'migrate', 'deploy'], {
-    cwd: root,
+  await supervisor.run('migrate', process.execPath, ['node_modules/.bin/prisma', 'migrate', 'deploy'], {
     env: { ...process.env, DATABASE_URL: databaseUrl },
+    logFile: path.join(outputDir, 'logs/migrate.log'),
   });
   const sink = await startDelayedSmtpSink();
   const db = createDatabase(databaseUrl);
@@ -87,6 +88,7 @@ try {
   const appUrl = `http://127.0.0.1:${appPort}`;
   const stack: Stack = {
     options,
+    supervisor,
     services: { db, boss, outbox: createOutbox({ db, boss }, { mode: 'deferred' }) },
     sink,
     appUrl,
@@ -159,6 +161,7 @@ try {
         `Report: ${path.relative(process.cwd(), path.join(outputDir, 'report.md'))}`,
     );
   } finally {
+    await supervisor.stopAll();
     await boss.stop({ graceful: false });
     await db.$disconnect();
     await sink.stop();
@@ -178,10 +181,17 @@ async function measureMode(
   const { options, sink, appUrl } = stack;
   const logDir = path.join(stack.outputDir, 'logs', mode);
   await mkdir(logDir, { recursive: true });
-  const processOptions = { root, env: { ...stack.env, SIGNUP_EMAIL_DELIVERY: mode }, logDir };
+  const env = { ...stack.env, SIGNUP_EMAIL_DELIVERY: mode };
   // The baseline sends from the web process; its queue stays empty, so it runs no worker.
-  const [worker] = mode === 'deferred' ? await startWorkers(1, processOptions) : [];
-  const web = await startWeb(stack.appPort, processOptions);
+  const worker =
+    mode === 'deferred'
+      ? await startWorker(stack.supervisor, 'worker-1', { root, env, logFile: path.join(logDir, 'worker-1.log') })
+      : undefined;
+  const web = await startWeb(stack.supervisor, 'web', stack.appPort, {
+    root,
+    env,
+    logFile: path.join(logDir, 'web.log'),
+  });
   const runs: SignupRun[] = [];
   try {
     // Not measured: the first requests load code, open pools and let the JIT compile the hot path.
@@ -249,7 +259,11 @@ async function measureMode(
 }
 
 /** CPU time used so far, in ms: the machine's, and each process's that serves the sign-ups. */
-async function readCpu({ databasePid }: Stack, web: AppProcess, worker: AppProcess | undefined): Promise<CpuByProcess> {
+async function readCpu(
+  { databasePid }: Stack,
+  web: SupervisedProcess,
+  worker: SupervisedProcess | undefined,
+): Promise<CpuByProcess> {
   const [machine, webStats, workerStats, database] = await Promise.all([
     readMachineBusyCpuMs(),
     web.stats(),
@@ -294,6 +308,7 @@ async function measureBrowser(stack: Stack, mode: SignupMode, logDir: string) {
   sink.setLatency(smtpLatencyMs);
   const acceptedBefore = sink.acceptedCount;
   const submitToCheckInboxMs = await measureBrowserSignups({
+    supervisor: stack.supervisor,
     root,
     appUrl: stack.appUrl,
     signups: options.browserSignups,
@@ -333,7 +348,16 @@ async function measureWorkers(stack: Stack, count: number): Promise<WorkerThroug
   const drain = await measureWorkerThroughput({
     services: stack.services,
     sink: stack.sink,
-    startWorkers: (workers) => startWorkers(workers, { root, env: stack.env, logDir }),
+    startWorkers: (workers) =>
+      Promise.all(
+        Array.from({ length: workers }, (_, index) =>
+          startWorker(stack.supervisor, `worker-${index + 1}`, {
+            root,
+            env: stack.env,
+            logFile: path.join(logDir, `worker-${index + 1}.log`),
+          }),
+        ),
+      ),
     workers: count,
     concurrencyPerWorker: options.workerConcurrency,
     backlog: options.backlog,

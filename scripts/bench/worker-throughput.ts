@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import type { WebServices } from '../../lib/services.server.ts';
 import { hashPassword } from '../../lib/accounts/password.server.ts';
-import type { AppProcess } from './app-processes.ts';
+import type { SupervisedProcess } from '../local-stack/supervisor.ts';
 import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
 
 export type WorkerThroughput = {
@@ -30,7 +30,7 @@ export type WorkerThroughput = {
 type DrainOptions = {
   services: Pick<WebServices, 'db' | 'boss' | 'outbox'>;
   sink: DelayedSmtpSink;
-  startWorkers(count: number): Promise<AppProcess[]>;
+  startWorkers(count: number): Promise<SupervisedProcess[]>;
   workers: number;
   concurrencyPerWorker: number;
   backlog: number;

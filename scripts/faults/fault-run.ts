@@ -11,10 +11,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startSmtpSink } from '../../testing/smtp-sink.ts';
-import { buildOutputs, webArgs, workerArgs } from '../local-stack/app-commands.ts';
+import { buildOutputs } from '../local-stack/app-commands.ts';
+import { startWeb, startWorker } from '../local-stack/app-processes.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/embedded-database.ts';
+import { labelledLog } from '../local-stack/labelled-output.ts';
 import { findFreePort } from '../local-stack/ports.ts';
-import { startChild, type Child } from './child-processes.ts';
+import { createSupervisor } from '../local-stack/supervisor.ts';
 import { buildReport, countPendingJobs, describePendingJobs, formatTable, readUserStates } from './fault-report.ts';
 import { runSignUpLoad } from './sign-up-load.ts';
 
@@ -58,14 +60,14 @@ if (!buildOutputs(root).every((output) => existsSync(path.join(root, output)))) 
   process.exit(2);
 }
 
-const say = (message: string) => console.log(`[faults] ${message}`);
+const say = labelledLog('faults');
 const startedAt = Date.now();
 // A folder of its own: PostgreSQL runs as another user, who must own its data directory outright.
 const dataDir = await mkdtemp(path.join(tmpdir(), 'signup-faults-postgres-'));
 const logDir = await mkdtemp(path.join(tmpdir(), 'signup-faults-logs-'));
 const dbPort = await findFreePort();
 const smtp = await startSmtpSink();
-const children = new Set<Child>();
+const supervisor = createSupervisor({ cwd: root, name: 'faults' });
 let database: EmbeddedDatabase | undefined;
 let exitCode = 1;
 
@@ -85,30 +87,29 @@ try {
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'info',
   };
-  const childOptions = { cwd: root, env, logDir };
-  const migrate = startChild('migrate', ['node_modules/.bin/prisma', 'migrate', 'deploy'], childOptions);
-  await migrate.waitForLine(/applied|No pending migrations/, 60_000);
-  await migrate.kill('SIGTERM');
+  const processOptions = (name: string) => ({ root, env, logFile: path.join(logDir, `${name}.log`) });
+  await supervisor.run(
+    'migrate',
+    process.execPath,
+    ['node_modules/.bin/prisma', 'migrate', 'deploy'],
+    processOptions('migrate'),
+  );
 
   const webUrls: string[] = [];
+  const webs: Promise<unknown>[] = [];
   for (let index = 1; index <= options.webs; index += 1) {
     const port = await findFreePort();
-    const web = startChild(`web-${index}`, webArgs(root, { hostname: '127.0.0.1', port }), childOptions);
-    children.add(web);
+    webs.push(startWeb(supervisor, `web-${index}`, port, processOptions(`web-${index}`)));
     webUrls.push(`http://127.0.0.1:${port}`);
   }
-  await Promise.all(webUrls.map((url) => waitForHealth(url, 60_000)));
+  await Promise.all(webs);
 
   let workerCount = 0;
-  // A worker started while the database restarts waits for it, so allow for that.
-  const startWorker = async () => {
+  const startNextWorker = () => {
     workerCount += 1;
-    const worker = startChild(`worker-${workerCount}`, workerArgs(root), childOptions);
-    children.add(worker);
-    await worker.waitForLine(/worker ready/, 90_000);
-    return worker;
+    return startWorker(supervisor, `worker-${workerCount}`, processOptions(`worker-${workerCount}`));
   };
-  const workers = await Promise.all(Array.from({ length: options.workers }, startWorker));
+  const workers = await Promise.all(Array.from({ length: options.workers }, startNextWorker));
   say(`${options.webs} web processes, ${options.workers} workers, PostgreSQL on port ${dbPort}, SMTP at ${smtp.url}`);
 
   smtp.setFaultRates({
@@ -134,10 +135,9 @@ try {
       if (!loading) break;
       const victim = workers.splice(Math.floor(Math.random() * workers.length), 1)[0];
       if (!victim) continue;
-      await victim.kill('SIGKILL');
-      children.delete(victim);
+      await victim.stop({ signal: 'SIGKILL' });
       workerKills += 1;
-      workers.push(await startWorker());
+      workers.push(await startNextWorker());
     }
   })();
 
@@ -194,23 +194,10 @@ try {
 } catch (error) {
   say(`the run broke off: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
-  await Promise.all([...children].map((child) => child.kill('SIGTERM')));
+  await supervisor.stopAll();
   await smtp.stop();
   await database?.stop();
   await rm(dataDir, { recursive: true, force: true });
   if (exitCode === 0) await rm(logDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const status = await fetch(`${url}/api/health`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await sleep(250);
-  }
-  throw new Error(`${url} did not become healthy within ${timeoutMs} ms`);
-}

@@ -1,20 +1,17 @@
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { styleText } from 'node:util';
 
 const palette = ['blue', 'magenta', 'green', 'cyan', 'yellow', 'red'] as const;
 const colours = new Map<string, (typeof palette)[number]>();
 
-/** Copies `input` to `output` line by line, each line prefixed with `[name]`. */
-export function pipeLabelled(name: string, input: Readable, output: NodeJS.WriteStream): void {
+/** Writes each line it is given to `output`, prefixed with `[name]`. */
+export function labelledLines(name: string, output: NodeJS.WriteStream): (line: string) => void {
   const prefix = label(name, output);
-  createInterface({ input, crlfDelay: Infinity }).on('line', (line) => output.write(`${prefix} ${line}\n`));
+  return (line) => output.write(`${prefix} ${line}\n`);
 }
 
-/** A logger for the supervisor's own messages, labelled like a child's output. */
+/** A logger for a tool's own messages, labelled like its children's output. */
 export function labelledLog(name: string): (message: string) => void {
-  const prefix = label(name, process.stdout);
-  return (message) => process.stdout.write(`${prefix} ${message}\n`);
+  return labelledLines(name, process.stdout);
 }
 
 /**
