@@ -45,7 +45,7 @@ const nextConfig = {
   ],
   poweredByHeader: false,
   // `next dev` logs each request's URL, and confirmation URLs carry a token: tokens are never logged.
-  logging: { incomingRequests: { ignore: [/^\/confirm\?/] } },
+  logging: { incomingRequests: { ignore: [/^\/(confirm|reset-password|confirm-email-change|cancel-email-change)\?/] } },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

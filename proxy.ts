@@ -1,9 +1,15 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { resetTokenCookie } from './app/reset-password/reset-token-cookie.ts';
 import { isCrossOrigin } from './lib/security/cross-origin.ts';
 
 /**
- * Refuses a POST from another origin before it reaches a route. Next's own server-action check
- * (kept) refuses the same requests, but with a 500 and an error in the log, as if the app had failed.
+ * Two things happen before a request reaches a route:
+ * - A POST from another origin is refused. Next's own server-action check (kept) refuses the same
+ *   requests, but with a 500 and an error in the log, as if the app had failed.
+ * - A password reset link (/reset-password?token=…) hands its token to a cookie and sends the browser
+ *   on to the same page without it. This answer carries `Referrer-Policy: no-referrer`, so the URL
+ *   with the token goes nowhere; the form page cannot carry that policy, since under it browsers send
+ *   "Origin: null" with the form's POST and the origin check above (and Next's) must refuse it.
  */
 export function proxy(request: NextRequest): NextResponse {
   if (request.method === 'POST' && isCrossOrigin(request.headers)) {
@@ -12,10 +18,27 @@ export function proxy(request: NextRequest): NextResponse {
       headers: { 'content-type': 'text/plain; charset=utf-8' },
     });
   }
+  const token = request.nextUrl.pathname === '/reset-password' ? request.nextUrl.searchParams.get('token') : null;
+  if (request.method === 'GET' && token !== null) {
+    const target = request.nextUrl.clone();
+    target.search = '';
+    const response = NextResponse.redirect(target, 303);
+    response.headers.set('Referrer-Policy', 'no-referrer');
+    response.headers.set('Cache-Control', 'no-store');
+    response.cookies.set(resetTokenCookie.name, token.slice(0, 100), {
+      ...resetTokenCookie.options,
+      secure: request.nextUrl.protocol === 'https:',
+    });
+    return response;
+  }
   return NextResponse.next();
 }
 
-// Only requests that carry an Origin can be cross-origin; Next's own assets never need the check.
+// Only requests that carry an Origin can be cross-origin, and only a reset link carries a token to
+// move; Next's own assets never need either.
 export const config = {
-  matcher: [{ source: '/((?!_next/).*)', has: [{ type: 'header', key: 'origin' }] }],
+  matcher: [
+    { source: '/((?!_next/).*)', has: [{ type: 'header', key: 'origin' }] },
+    { source: '/reset-password', has: [{ type: 'query', key: 'token' }] },
+  ],
 };

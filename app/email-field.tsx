@@ -1,21 +1,33 @@
 import { FieldError } from './field-error.tsx';
 
 /** The email address input with its label and errors, as the sign-up and resend forms ask for it. */
-export function EmailField({ defaultValue, errors }: { defaultValue?: string; errors: string[] | undefined }) {
+export function EmailField({
+  defaultValue,
+  errors,
+  id = 'email',
+  name = 'email',
+  label = 'Email',
+}: {
+  defaultValue?: string;
+  errors: string[] | undefined;
+  id?: string;
+  name?: string;
+  label?: string;
+}) {
   return (
     <div className="field">
-      <label htmlFor="email">Email</label>
+      <label htmlFor={id}>{label}</label>
       <input
-        id="email"
-        name="email"
+        id={id}
+        name={name}
         type="email"
         autoComplete="email"
         required
         defaultValue={defaultValue}
         aria-invalid={errors ? true : undefined}
-        aria-describedby="email-error"
+        aria-describedby={`${id}-error`}
       />
-      <FieldError id="email-error" messages={errors} />
+      <FieldError id={`${id}-error`} messages={errors} />
     </div>
   );
 }

@@ -49,7 +49,7 @@ test('the health endpoint reports the database and every job queue', async ({ re
         deadLettered: expect.any(Number),
         oldestWaitingSeconds: expect.any(Number),
       },
-      'confirmation-resend': { waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) },
+      'address-request': { waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) },
       'housekeeping-cleanup': { waiting: expect.any(Number), oldestWaitingSeconds: expect.any(Number) },
     },
   });

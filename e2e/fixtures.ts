@@ -1,9 +1,16 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test';
 import pg from 'pg';
 import { e2eStack } from './e2e-stack-config.ts';
 
-type CaughtEmail = { id: string; subject: string; text: string; html: string; to: { address: string }[] };
+export type CaughtEmail = { id: string; subject: string; text: string; html: string; to: { address: string }[] };
 
 export type Mailbox = {
   /** Waits for the catcher to hold `count` emails to `address`, and returns them, oldest first. */
@@ -75,9 +82,38 @@ export function randomClientIp(): string {
 
 /** The confirmation link in an email's plain-text part. */
 export function confirmationLinkIn(email: CaughtEmail): string {
-  const match = /https?:\/\/\S+\/confirm\?token=[A-Za-z0-9_-]+/.exec(email.text);
-  if (!match) throw new Error(`no confirmation link in the email "${email.subject}"`);
+  return linkIn(email, '/confirm');
+}
+
+/** The link to `path` (with its token) an email carries. */
+export function linkIn(email: CaughtEmail, path: string): string {
+  const match = new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_-]+`).exec(email.text);
+  if (!match) throw new Error(`no ${path} link in the email "${email.subject}"`);
   return match[0];
+}
+
+/** Opens the confirmation email's link and confirms, as a person does. */
+export async function confirmThroughEmail(page: Page, mailbox: Mailbox, email: string): Promise<void> {
+  const [message] = await mailbox.waitForEmails(email);
+  await page.goto(confirmationLinkIn(message!));
+  await page.getByRole('button', { name: 'Confirm my email' }).click();
+  await expect(page.getByRole('heading', { name: 'Your email is confirmed' })).toBeVisible();
+}
+
+export async function signInThroughForm(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A second browser of the same person (another device), with its own client address. */
+export async function anotherDevice(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: e2eStack.appUrl,
+    extraHTTPHeaders: { 'x-forwarded-for': randomClientIp() },
+  });
+  return { context, page: await context.newPage() };
 }
 
 export { expect };

@@ -19,7 +19,16 @@ test('every page carries the security headers, and the sign-up journey breaks no
   });
 
   const token = randomBytes(32).toString('base64url');
-  for (const path of ['/signup', '/resend', `/confirm?token=${token}`, '/confirm/done']) {
+  for (const path of [
+    '/signup',
+    '/resend',
+    `/confirm?token=${token}`,
+    '/confirm/done',
+    '/sign-in',
+    '/forgot-password',
+    '/reset-password',
+    `/confirm-email-change?token=${token}`,
+  ]) {
     const response = await page.goto(path);
     const headers = response!.headers();
     expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");

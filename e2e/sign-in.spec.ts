@@ -1,32 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from '@playwright/test';
-import { confirmationLinkIn, expect, signUpThroughForm, test, type Mailbox } from './fixtures.ts';
-import { e2eStack } from './e2e-stack-config.ts';
+import type { Page } from '@playwright/test';
+import {
+  anotherDevice,
+  confirmThroughEmail,
+  expect,
+  signInThroughForm as signIn,
+  signUpThroughForm,
+  test,
+} from './fixtures.ts';
 
 const password = 'kangaroo sunset 42';
 
-async function confirmThroughEmail(page: Page, mailbox: Mailbox, email: string) {
-  const [message] = await mailbox.waitForEmails(email);
-  await page.goto(confirmationLinkIn(message!));
-  await page.getByRole('button', { name: 'Confirm my email' }).click();
-  await expect(page.getByRole('heading', { name: 'Your email is confirmed' })).toBeVisible();
-}
-
-async function signInThroughForm(page: Page, email: string, typed = password) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(typed);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** A second browser of the same person (another device), with its own client address. */
-async function anotherDevice(browser: Browser) {
-  const context = await browser.newContext({
-    baseURL: e2eStack.appUrl,
-    extraHTTPHeaders: { 'x-forwarded-for': `10.9.${randomBytes(1)[0]}.${(randomBytes(1)[0]! % 250) + 1}` },
-  });
-  return { context, page: await context.newPage() };
-}
+const signInThroughForm = (page: Page, email: string, typed = password) => signIn(page, email, typed);
 
 test('signs up, confirms, signs in from the confirmation page, sees the account, and signs out', async ({
   page,

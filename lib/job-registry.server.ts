@@ -1,6 +1,6 @@
 import 'server-only';
 import type { PgBoss } from 'pg-boss';
-import { confirmationResendJob } from './accounts/confirmation-resend-job.ts';
+import { addressRequestJob } from './accounts/address-request-job.ts';
 import type { Config } from './config/config.server.ts';
 import type { Database } from './db/database.server.ts';
 import type { Outbox } from './email/outbox.server.ts';
@@ -24,4 +24,4 @@ export type WorkerServices = {
  * Every job there is. The worker runs them all, the web tier and the tools create and read their
  * queues from here: a new job is its definition and a line in this list.
  */
-export const jobs: readonly AnyJobDefinition<WorkerServices>[] = [sendEmailJob, confirmationResendJob, cleanupJob];
+export const jobs: readonly AnyJobDefinition<WorkerServices>[] = [sendEmailJob, addressRequestJob, cleanupJob];

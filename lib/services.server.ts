@@ -45,6 +45,12 @@ async function deliveryStrategyFor(config: Config, db: Database): Promise<Delive
     import('./email/mailer.server.ts'),
     import('./email/send-email.server.ts'),
   ]);
-  const mail = { db, mailer: createMailer(config.smtp), appUrl: config.appUrl, mailFrom: config.mailFrom };
+  const mail = {
+    db,
+    mailer: createMailer(config.smtp),
+    appUrl: config.appUrl,
+    mailFrom: config.mailFrom,
+    tokenLifetimes: config.tokenLifetimes,
+  };
   return { mode: 'in-request', send: (attempt) => sendEmail(mail, attempt) };
 }

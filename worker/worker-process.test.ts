@@ -18,7 +18,7 @@ import { issueToken } from '../lib/tokens/tokens.server.ts';
 import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
 import { sendEmailJob } from '../lib/email/send-email-job.ts';
 import { deadLetterQueueOf } from '../lib/jobs/job-definition.ts';
-import { confirmationResendJob } from '../lib/accounts/confirmation-resend-job.ts';
+import { addressRequestJob } from '../lib/accounts/address-request-job.ts';
 import { listDeadLetters, replayDeadLetters } from '../lib/jobs/dead-letters.server.ts';
 import { createRateLimits, type RateLimits } from '../lib/rate-limit/rate-limits.server.ts';
 import { registerUser } from '../lib/accounts/register-user.server.ts';
@@ -38,7 +38,7 @@ let outbox: Outbox;
 
 /** Retry at once, so the retry tests take seconds rather than the production backoff. */
 async function retryQuickly() {
-  for (const queue of [sendEmailJob.name, confirmationResendJob.name]) {
+  for (const queue of [sendEmailJob.name, addressRequestJob.name]) {
     await web.updateQueue(queue, { retryDelay: 1, retryBackoff: false });
   }
 }
@@ -357,7 +357,7 @@ describe('confirmation resend worker', () => {
     const [first] = await smtp.waitForMessages(1);
 
     await requestResend('again@example.com');
-    const job = await waitForJobState({ email: 'again@example.com' }, 'completed', confirmationResendJob.name);
+    const job = await waitForJobState({ email: 'again@example.com' }, 'completed', addressRequestJob.name);
     expect(job.output).toEqual({ status: 'queued', deliveryId: expect.any(String) });
     const [, second] = await smtp.waitForMessages(2);
     expect(second?.subject).toBe('Confirm your email address');
@@ -373,7 +373,7 @@ describe('confirmation resend worker', () => {
 
     for (const email of ['done@example.com', 'nobody@example.com']) {
       await requestResend(email);
-      const job = await waitForJobState({ email }, 'completed', confirmationResendJob.name);
+      const job = await waitForJobState({ email }, 'completed', addressRequestJob.name);
       expect(job.output).toEqual({ status: 'no-unconfirmed-account' });
     }
     // A resend job completes only after the email it queues has committed: none was.
@@ -388,7 +388,7 @@ describe('confirmation resend worker', () => {
     // A worker took the job and committed its email, then died before pg-boss recorded the job done.
     const crashed = await startBoss(createBoss(testDatabase.url, 'web', logger), jobs);
     const held = await waitFor('the resend job to come due', async () => {
-      const [job] = await crashed.fetch<{ email: string }>(confirmationResendJob.name);
+      const [job] = await crashed.fetch<{ email: string }>(addressRequestJob.name);
       return job;
     });
     const crashedOutbox = createOutbox({ db, boss: crashed }, { mode: 'deferred' });
@@ -400,7 +400,7 @@ describe('confirmation resend worker', () => {
 
     // Once its heartbeat lapses, another worker takes the job over and runs it again.
     await startWorker();
-    const job = await waitForJobState({ email: 'twice@example.com' }, 'completed', confirmationResendJob.name);
+    const job = await waitForJobState({ email: 'twice@example.com' }, 'completed', addressRequestJob.name);
     expect(job.retryCount).toBe(1);
     expect(job.output).toEqual(first);
     const deliveries = await db.emailDelivery.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'asc' } });

@@ -32,7 +32,14 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     boss,
     // A worker's own emails (a resend's) are always queued: only the web tier has the baseline.
     outbox: createOutbox({ db, boss }, { mode: 'deferred' }),
-    mail: { db, mailer, appUrl: config.appUrl, mailFrom: config.mailFrom, sendRate },
+    mail: {
+      db,
+      mailer,
+      appUrl: config.appUrl,
+      mailFrom: config.mailFrom,
+      sendRate,
+      tokenLifetimes: config.tokenLifetimes,
+    },
     worker: config.worker,
     housekeeping: config.housekeeping,
     sessions: config.sessions,

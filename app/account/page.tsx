@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { signedInRecently } from '../../lib/accounts/delete-account.server.ts';
+import { passwordMinLength } from '../../lib/accounts/password-rules.ts';
 import { listSessions } from '../../lib/accounts/sessions.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { requireSession } from '../session.server.ts';
+import { ChangeEmailForm, ChangePasswordForm, DeleteAccountForm } from './account-forms.tsx';
 import { signOut, signOutEverywhereElse, signOutSession } from './actions.ts';
 import { deviceName } from './device-name.ts';
 
@@ -10,7 +13,7 @@ export const metadata: Metadata = { title: 'Your account' };
 const when = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 export default async function AccountPage() {
-  const { user, sessionId } = await requireSession('/account');
+  const { user, sessionId, signedInAt } = await requireSession('/account');
   const { db, config } = await getServices();
   const sessions = await listSessions(db, user.id, config.sessions);
 
@@ -56,6 +59,23 @@ export default async function AccountPage() {
           <button type="submit">Sign out everywhere else</button>
         </form>
       )}
+
+      <section aria-labelledby="change-password-heading">
+        <h2 id="change-password-heading">Change password</h2>
+        <ChangePasswordForm passwordMinLength={passwordMinLength} />
+      </section>
+
+      <section aria-labelledby="change-email-heading">
+        <h2 id="change-email-heading">Change email</h2>
+        <p className="hint">We email a link to the new address; your address changes when you open it.</p>
+        <ChangeEmailForm />
+      </section>
+
+      <section aria-labelledby="delete-account-heading">
+        <h2 id="delete-account-heading">Delete account</h2>
+        <p className="hint">Your account and everything it holds are deleted at once. This cannot be undone.</p>
+        <DeleteAccountForm needsPassword={!signedInRecently(signedInAt)} />
+      </section>
     </>
   );
 }

@@ -7,14 +7,14 @@ import { confirmEmail, type TokenStatus } from '../../lib/accounts/confirm-email
 import { createLogger } from '../../lib/logging/logger.server.ts';
 import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
-import { confirmationTokenSchema } from './confirmation-token-schema.ts';
+import { linkTokenSchema } from '../link-token-schema.ts';
 import { confirmedEmailCookie } from './confirmed-email-cookie.ts';
 
 const logger = createLogger('web');
 
 export type ConfirmState = { status?: Exclude<TokenStatus, 'valid'>; message?: string };
 
-const confirmSchema = z.object({ token: confirmationTokenSchema });
+const confirmSchema = z.object({ token: linkTokenSchema });
 
 export async function confirm(_previous: ConfirmState, formData: FormData): Promise<ConfirmState> {
   const parsed = confirmSchema.safeParse(Object.fromEntries(formData));

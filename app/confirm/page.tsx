@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { checkConfirmationToken } from '../../lib/accounts/confirm-email.server.ts';
 import { getServices } from '../../lib/services.server.ts';
 import { ConfirmForm } from './confirm-form.tsx';
-import { confirmationTokenSchema } from './confirmation-token-schema.ts';
+import { linkTokenSchema } from '../link-token-schema.ts';
 import { TokenStatusMessage } from './token-status-message.tsx';
 
 export const metadata: Metadata = { title: 'Confirm your email' };
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: 'Confirm your email' };
  * not use the token up. The confirmation itself is the form's POST.
  */
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
-  const parsed = confirmationTokenSchema.safeParse((await searchParams).token);
+  const parsed = linkTokenSchema.safeParse((await searchParams).token);
   if (!parsed.success) return <TokenStatusMessage status="invalid" />;
 
   const { db } = await getServices();

@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
 import { sendEmailJob } from '../email/send-email-job.ts';
-import { confirmationResendDelaySeconds, confirmationResendJob } from './confirmation-resend-job.ts';
+import { addressRequestDelaySeconds, addressRequestJob } from './address-request-job.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { withTestServices } from '../../testing/test-services.ts';
 import { requestConfirmationEmail } from './request-confirmation-email.server.ts';
@@ -16,7 +16,7 @@ const request = (email: string, clientIp = '192.0.2.1') => requestConfirmationEm
 
 /** The payloads of the resend jobs queued for an address. */
 async function resendJobsFor(email: string) {
-  const jobs = await boss.findJobs(confirmationResendJob.name, { data: { email } });
+  const jobs = await boss.findJobs(addressRequestJob.name, { data: { email } });
   return jobs.map((job) => job.data);
 }
 
@@ -28,16 +28,16 @@ describe('requestConfirmationEmail', () => {
 
     const answers = await Promise.all(addresses.map((email) => request(email)));
     expect(answers).toEqual([{ allowed: true }, { allowed: true }, { allowed: true }]);
-    for (const email of addresses) expect(await resendJobsFor(email)).toEqual([{ email }]);
+    for (const email of addresses) expect(await resendJobsFor(email)).toEqual([{ email, wants: 'confirmation' }]);
     expect(await db.emailDelivery.count()).toBe(0);
     expect(await boss.findJobs(sendEmailJob.name)).toEqual([]);
   });
 
   it('queues the job to come due later, when the answer has long gone', async () => {
     await request('later@example.com');
-    const [job] = await boss.findJobs(confirmationResendJob.name, { data: { email: 'later@example.com' } });
+    const [job] = await boss.findJobs(addressRequestJob.name, { data: { email: 'later@example.com' } });
     expect((job?.startAfter.getTime() ?? 0) - (job?.createdOn.getTime() ?? 0)).toBeGreaterThanOrEqual(
-      confirmationResendDelaySeconds * 1_000,
+      addressRequestDelaySeconds * 1_000,
     );
   });
 

@@ -2,7 +2,7 @@ import 'server-only';
 import type { PgBoss } from 'pg-boss';
 import { enqueue } from '../jobs/enqueue.server.ts';
 import type { RateLimits, RateLimitVerdict } from '../rate-limit/rate-limits.server.ts';
-import { confirmationResendDelaySeconds, confirmationResendJob } from './confirmation-resend-job.ts';
+import { addressRequestDelaySeconds, addressRequestJob } from './address-request-job.ts';
 
 /**
  * Asks for a fresh confirmation email, within the limits: per client, a cooldown per address, and
@@ -20,6 +20,6 @@ export async function requestConfirmationEmail(
   if (!attempt.allowed) return attempt;
   const allowance = await limits.emailTo(email);
   if (!allowance.allowed) return allowance;
-  await enqueue(boss, confirmationResendJob, { email }, { startAfter: confirmationResendDelaySeconds });
+  await enqueue(boss, addressRequestJob, { email, wants: 'confirmation' }, { startAfter: addressRequestDelaySeconds });
   return { allowed: true };
 }

@@ -2,21 +2,12 @@ import 'server-only';
 import { z } from 'zod';
 import type { Database } from '../db/database.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
-import { passwordMaxLength } from './password-rules.ts';
+import { enteredPasswordSchema } from './current-password.server.ts';
 import { verifyPassword } from './password.server.ts';
 import { createSession, type SessionSettings } from './sessions.server.ts';
 import { emailSchema } from './signup-schema.ts';
 
-// Only the form's shape: a sign-in never says how a password falls short of the rules.
-const signInSchema = z.object({
-  email: emailSchema,
-  password: z
-    .string({ message: 'Enter your password.' })
-    .min(1, 'Enter your password.')
-    // As sign-up stores it: the same password typed on another keyboard is the same password.
-    .transform((password) => password.normalize('NFKC'))
-    .refine((password) => [...password].length <= passwordMaxLength, 'Enter your password.'),
-});
+const signInSchema = z.object({ email: emailSchema, password: enteredPasswordSchema });
 
 export type SignInRequest = { fields: unknown; clientIp: string; userAgent: string | null };
 

@@ -56,5 +56,19 @@ export const signupSchema = signupFieldsSchema
 /** The strength estimate alone, for fields signupFieldsSchema has accepted (see parseSignup). */
 export const passwordStrengthSchema = z.custom<z.output<typeof signupFieldsSchema>>().superRefine(refuseWeakPassword);
 
+export type NewPasswordResult = { status: 'valid'; password: string } | { status: 'invalid'; errors: string[] };
+
+/**
+ * A password set on an existing account (a reset, a change, an invitation) by the sign-up's own
+ * rules: the same lengths, normalisation and strength estimate, with the account's address and
+ * name as the words it must not be built from.
+ */
+export function checkNewPassword(raw: unknown, account: { email: string; name: string | null }): NewPasswordResult {
+  const parsed = passwordSchema.safeParse(raw);
+  if (!parsed.success) return { status: 'invalid', errors: parsed.error.issues.map((issue) => issue.message) };
+  const weakness = passwordWeakness(parsed.data, [account.email, ...(account.name ? [account.name] : [])]);
+  return weakness ? { status: 'invalid', errors: [weakness] } : { status: 'valid', password: parsed.data };
+}
+
 export type SignupInput = z.infer<typeof signupSchema>;
 export type SignupFields = z.input<typeof signupSchema>;

@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       emailSendRatePerSecond: undefined,
       housekeeping: { schedule: '17 3 * * *', unconfirmedAccountMs: 7 * 24 * 60 * 60 * 1000 },
       sessions: { idleMs: 10 * 24 * 60 * 60 * 1000, absoluteMs: 30 * 24 * 60 * 60 * 1000, secureCookie: false },
-      passwordResetMs: 60 * 60 * 1000,
+      tokenLifetimes: { 'reset-password': 60 * 60 * 1000 },
       signupEmailDelivery: 'deferred',
       clientIp: { header: 'x-forwarded-for', hops: 1 },
       rateLimits: { signupsPerMinute: 600, signupsPerClientPer10Minutes: 20 },

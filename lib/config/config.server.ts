@@ -81,7 +81,8 @@ const configSchema = z
       // https: the cookie gets the __Host- prefix and Secure; plain http (local development) cannot.
       secureCookie: env.APP_URL.startsWith('https:'),
     },
-    passwordResetMs: env.PASSWORD_RESET_MINUTES * 60 * 1000,
+    // How long the links the emails carry work, where it is configurable (lib/tokens has the defaults).
+    tokenLifetimes: { 'reset-password': env.PASSWORD_RESET_MINUTES * 60 * 1000 },
     signupEmailDelivery: env.SIGNUP_EMAIL_DELIVERY,
     clientIp: { header: env.TRUSTED_PROXY_IP_HEADER.toLowerCase(), hops: env.TRUSTED_PROXY_HOPS },
     rateLimits: {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Transaction } from '../db/database.server.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
-import { issueTokenSql, type IssuedToken } from '../tokens/tokens.server.ts';
+import { issueTokenSql, type IssuedToken, type TokenLifetimes } from '../tokens/tokens.server.ts';
 import { emailKinds, isEmailKind, type EmailKind } from './email-kinds.ts';
 
 /** How long a send claim lasts unless renewed, and how often its worker renews it while it sends. */
@@ -91,6 +91,7 @@ export async function claimForSending(
   deliveryId: string,
   kind: EmailKind,
   now = new Date(),
+  tokenLifetimes: TokenLifetimes = {},
 ): Promise<ClaimedDelivery | undefined> {
   const rules = emailKinds[kind];
   let heldUntil = new Date(now.getTime() + sendClaimLeaseMs);
@@ -121,6 +122,7 @@ export async function claimForSending(
                     ${rules.token.onlyWhileUnconfirmed ? Prisma.sql`AND "confirmedAt" IS NULL` : Prisma.empty}`,
         rules.token.purpose,
         now,
+        tokenLifetimes,
       )
     : undefined;
   const [claimed] = await db.$queryRaw<ClaimRow[]>`

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Database } from '../db/database.server.ts';
 import type { SendRate } from '../rate-limit/send-rate.server.ts';
+import type { TokenLifetimes } from '../tokens/tokens.server.ts';
 import {
   claimForSending,
   markFailedAttempt,
@@ -19,6 +20,8 @@ export type MailDeps = {
   mailFrom: string;
   /** The global send rate across every worker, when one is set. */
   sendRate?: SendRate;
+  /** How long the links of the kinds that carry one work, where the configuration says. */
+  tokenLifetimes?: TokenLifetimes;
 };
 
 export type DeliveryAttempt = {
@@ -42,11 +45,11 @@ export type SendResult =
  * claim (see claimForSending). SMTP failures are answers (retry or not); database failures throw.
  */
 export async function sendEmail(
-  { db, mailer, appUrl, mailFrom, sendRate }: MailDeps,
+  { db, mailer, appUrl, mailFrom, sendRate, tokenLifetimes }: MailDeps,
   { deliveryId, kind, lastAttempt }: DeliveryAttempt,
   now = new Date(),
 ): Promise<SendResult> {
-  const claim = await claimForSending(db, deliveryId, kind, now);
+  const claim = await claimForSending(db, deliveryId, kind, now, tokenLifetimes);
   if (!claim) return whyNotClaimed(db, deliveryId, kind);
   const { recipient, token } = claim;
   try {

@@ -5,7 +5,7 @@ import { requestConfirmationEmail } from '../accounts/request-confirmation-email
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { saveUserAndQueueEmail } from '../accounts/register-user.server.ts';
 import { withTestServices } from '../../testing/test-services.ts';
-import { confirmationResendJob } from '../accounts/confirmation-resend-job.ts';
+import { addressRequestJob } from '../accounts/address-request-job.ts';
 import { sendEmailJob } from '../email/send-email-job.ts';
 import { jobs } from '../job-registry.server.ts';
 import { readQueueHealth } from './queue-health.server.ts';
@@ -16,7 +16,7 @@ let limits: RateLimits;
 withTestServices((services) => ({ boss, limits, outbox } = services));
 
 const emails = sendEmailJob.name;
-const resends = confirmationResendJob.name;
+const resends = addressRequestJob.name;
 
 describe('readQueueHealth', () => {
   it('reports every declared queue, a dead-letter count for those that have one', async () => {

@@ -9,9 +9,19 @@ import type { Database, Transaction } from '../db/database.server.ts';
  */
 export const tokenPurposes = {
   'confirm-email': { lifetimeMs: 24 * 60 * 60 * 1000 },
+  // The default of PASSWORD_RESET_MINUTES, which the worker passes in (tokenLifetimes).
+  'reset-password': { lifetimeMs: 60 * 60 * 1000 },
+  // Its target is the new address.
+  'change-email': { lifetimeMs: 24 * 60 * 60 * 1000 },
+  // Its target is the address the account moves away from. A week: the owner of a stolen account
+  // may read the notice late, and the link still takes the account back.
+  'cancel-email-change': { lifetimeMs: 7 * 24 * 60 * 60 * 1000 },
 } as const satisfies Record<string, { lifetimeMs: number }>;
 
 export type TokenPurpose = keyof typeof tokenPurposes;
+
+/** Lifetimes the configuration sets instead of the purposes' defaults. */
+export type TokenLifetimes = Partial<Record<TokenPurpose, number>>;
 
 /** 32 random bytes, URL-safe: the only copy ever made goes into the email. */
 export function generateToken(): string {
@@ -40,9 +50,10 @@ export function issueTokenSql(
   usersSql: Prisma.Sql,
   purpose: TokenPurpose,
   now: Date,
+  lifetimes: TokenLifetimes = {},
 ): { sql: Prisma.Sql; issued: IssuedToken } {
   const token = generateToken();
-  const expiresAt = new Date(now.getTime() + tokenPurposes[purpose].lifetimeMs);
+  const expiresAt = new Date(now.getTime() + (lifetimes[purpose] ?? tokenPurposes[purpose].lifetimeMs));
   const sql = Prisma.sql`
     token_users AS (${usersSql}),
     earlier_tokens AS (
@@ -89,6 +100,27 @@ export async function findToken(
   });
   if (found?.purpose !== purpose) return undefined;
   return { userId: found.userId, target: found.target, expiresAt: found.expiresAt, usedAt: found.usedAt };
+}
+
+/** What a link's token leads to: superseded tokens are gone (only the newest works), so read as invalid. */
+export type TokenLinkStatus = 'valid' | 'used' | 'expired' | 'invalid';
+
+/** What a found token (or none) leads to now. */
+export function tokenLinkStatus(found: FoundToken | undefined, now = new Date()): TokenLinkStatus {
+  if (!found) return 'invalid';
+  if (found.usedAt) return 'used';
+  if (found.expiresAt <= now) return 'expired';
+  return 'valid';
+}
+
+/** Checks a link's token without using it up, for the page its GET shows. */
+export async function checkToken(
+  db: Database | Transaction,
+  token: string,
+  purpose: TokenPurpose,
+  now = new Date(),
+): Promise<TokenLinkStatus> {
+  return tokenLinkStatus(await findToken(db, token, purpose), now);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAlreadyRegisteredEmail } from './already-registered.ts';
 import { renderConfirmationEmail } from './confirm-email.ts';
+import { emailKinds } from '../email-kinds.ts';
 
 const confirmUrl = 'https://app.example/confirm?token=abc_DEF-123';
 const expiresAt = new Date('2026-01-02T03:04:05Z');
@@ -41,4 +42,23 @@ describe('renderAlreadyRegisteredEmail', () => {
     expect(email.text).toContain('https://app.example');
     expect(email.text).not.toContain('confirm?token');
   });
+});
+
+describe('every kind in the registry', () => {
+  const appUrl = 'https://app.example';
+  for (const [kind, definition] of Object.entries(emailKinds)) {
+    it(`${kind}: a subject, its link in both parts, markup from the name escaped`, () => {
+      const link = definition.token
+        ? { url: `${appUrl}${definition.token.path}?token=abc_DEF-123`, expiresAt }
+        : undefined;
+      const email = definition.render({ name: '<b>Ada</b>', appUrl, ...(link ? { link } : {}) });
+      expect(email.subject.length).toBeGreaterThan(0);
+      expect(email.html).not.toContain('<b>Ada</b>');
+      if (link) {
+        expect(email.text).toContain(link.url);
+        expect(email.html).toContain(`href="${link.url}"`);
+      }
+      expect(email.text).toContain(appUrl);
+    });
+  }
 });
