@@ -83,6 +83,21 @@ const measured: Omit<BenchResults, 'targets'> = {
       distinguishability: { auc: 0.62, standardError: 0.041, indistinguishable: false },
       otherAnswers: 1,
     },
+    signIn: {
+      endpoint: '/sign-in form, wrong password',
+      knownMs: latency(20, 26),
+      unknownMs: latency(20.5, 25),
+      distinguishability: { auc: 0.49, standardError: 0.041, indistinguishable: true },
+      otherAnswers: 0,
+    },
+    forgotPassword: {
+      endpoint: '/forgot-password form',
+      knownMs: latency(9, 12),
+      unknownMs: latency(9, 12.5),
+      distinguishability: { auc: 0.5, standardError: 0.041, indistinguishable: true },
+      otherAnswers: 0,
+    },
+    signInSuccessMs: latency(24, 36),
   },
 };
 
@@ -100,6 +115,8 @@ describe('evaluateTargets', () => {
       'Peak RSS of a worker process (largest seen)': false,
       'Sign-up: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': true,
       'Resend: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': false,
+      'Sign-in: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': true,
+      'Forgot password: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': true,
     });
   });
 });
@@ -151,7 +168,12 @@ describe('the report', () => {
     expect(report).toContain(
       '| /resend form | 32 ms / 40 ms | 24 ms / 30 ms | +7.5 ms | 0.620 ± 0.041 | **distinguishable** |',
     );
+    expect(report).toContain(
+      '| /sign-in form, wrong password | 20 ms / 26 ms | 21 ms / 25 ms | -0.5 ms | 0.490 ± 0.041 | indistinguishable |',
+    );
     expect(report).toContain('Answers other than the designed one, left out: 1.');
+    // The hash is 12 ms here.
+    expect(report).toContain('p50 24 ms, p95 36 ms: 2.00× and 3.00× the hash (12 ms)');
     expect(report).toContain('| 2.93 SE | at most 2.00 SE | **no** (1.46× the target) |');
   });
 

@@ -1,3 +1,4 @@
+import { timedEndpoints } from './enumeration-timing.ts';
 import { findRun, type BenchResults, type SignupMode } from './bench-results.ts';
 import { formatMs } from './latency-chart.ts';
 import { throughputTarget } from './targets.ts';
@@ -211,9 +212,10 @@ function cpuBudget({ floor, signups, options }: BenchResults): string {
   );
 }
 
-function enumerationSection({ enumeration, options }: BenchResults): string[] {
+function enumerationSection({ enumeration, options, floor }: BenchResults): string[] {
   if (!enumeration) return [];
-  const endpoints = [enumeration.signup, enumeration.resend];
+  const endpoints = timedEndpoints(enumeration).map(([, endpoint]) => endpoint);
+  const signIn = enumeration.signInSuccessMs;
   const otherAnswers = endpoints.reduce((sum, endpoint) => sum + endpoint.otherAnswers, 0);
   return [
     '## Known vs unknown address: server time',
@@ -222,8 +224,15 @@ function enumerationSection({ enumeration, options }: BenchResults): string[] {
       `(signed up just before) and ${options.enumerationSamples} without one, one request at a time, the two kinds in ` +
       'random order, each request from a client address of its own; times are round trips on loopback. AUC: the ' +
       'probability that a request for a known address took longer than one for an unknown address (Mann-Whitney; 0.5: ' +
-      'no difference), indistinguishable within 2 standard errors of 0.5. ' +
+      'no difference), indistinguishable within 2 standard errors of 0.5. Sign-in and forgot-password ask about ' +
+      'the same accounts once confirmed. ' +
       `Answers other than the designed one, left out: ${otherAnswers}.`,
+    '',
+    signIn
+      ? `Sign-in with the right password (a new session each, one at a time): p50 ${ms(signIn.p50)}, p95 ${ms(signIn.p95)}: ` +
+        `${formatNumber(signIn.p50 / floor.hashMs.p50)}× and ${formatNumber(signIn.p95 / floor.hashMs.p50)}× the hash ` +
+        `(${ms(floor.hashMs.p50)}), which a sign-in verifies once.`
+      : 'Sign-in with the right password: not measured.',
     '',
     table(
       ['Endpoint', 'Known p50 / p95', 'Unknown p50 / p95', 'p50 difference', 'AUC ± SE', 'Verdict'],

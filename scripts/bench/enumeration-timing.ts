@@ -14,7 +14,25 @@ export type EndpointTiming = {
   otherAnswers: number;
 };
 
-export type EnumerationTiming = { signup: EndpointTiming; resend: EndpointTiming };
+export type EnumerationTiming = {
+  signup: EndpointTiming;
+  resend: EndpointTiming;
+  /** A wrong password for an address with an account against any password for one without. */
+  signIn: EndpointTiming;
+  forgotPassword: EndpointTiming;
+  /** Sign-ins with the right password, one at a time: what a person waits for, against the hash. */
+  signInSuccessMs: Distribution | undefined;
+};
+
+/** The endpoints whose answers must not tell a known address from an unknown one, by name. */
+export function timedEndpoints(timing: EnumerationTiming): [string, EndpointTiming][] {
+  return [
+    ['Sign-up', timing.signup],
+    ['Resend', timing.resend],
+    ['Sign-in', timing.signIn],
+    ['Forgot password', timing.forgotPassword],
+  ];
+}
 
 export type EnumerationTimingOptions = {
   /** A running `next start` in deferred mode, with a worker. */
@@ -25,6 +43,8 @@ export type EnumerationTimingOptions = {
   clientIpHeader: string;
   /** Makes this run's addresses unique. */
   tag: string;
+  /** Confirms these accounts' addresses (as their links would), so that they can sign in. */
+  confirmAccounts(emails: string[]): Promise<void>;
 };
 
 type Send = (email: string) => Promise<boolean>;
@@ -34,8 +54,8 @@ const password = 'bench password 1234';
 const warmUpPerGroup = 5;
 
 /**
- * Times sign-up (POST /api/users) and resend (the /resend form, posted as a browser without
- * JavaScript posts it) for addresses that have an unconfirmed account and for addresses that have
+ * Times sign-up (POST /api/users), resend, sign-in with a wrong password and forgot-password (their
+ * forms, posted as a browser without JavaScript posts them) for addresses that have an unconfirmed account and for addresses that have
  * none, one request at a time, the two kinds in random order so that drifts in the machine's load
  * fall on both alike. Each request comes from a client address of its own and names an address of
  * its own, so no rate limit or cooldown answers in the endpoint's place.
@@ -45,6 +65,7 @@ export async function measureEnumerationTiming({
   samples = 150,
   clientIpHeader,
   tag,
+  confirmAccounts,
 }: EnumerationTimingOptions): Promise<EnumerationTiming> {
   let clients = 0;
   const nextClient = () => {
@@ -70,23 +91,55 @@ export async function measureEnumerationTiming({
     if (!(await signUp(email))) throw new Error(`could not sign ${email} up, so it would not be a known address`);
   }
 
-  const resendForm = hiddenFieldsIn(await (await fetch(`${appUrl}/resend`)).text());
-  const resend: Send = async (email) => {
-    const body = new FormData();
-    for (const [name, value] of Object.entries({ ...resendForm, email })) body.append(name, value);
-    const response = await fetch(`${appUrl}/resend`, {
-      method: 'POST',
-      body,
-      headers: { origin: appUrl, ...nextClient() },
-      redirect: 'manual',
-    });
-    // A limit or the cooldown answers 200 as well, with another message: only this one is a resend.
-    return response.status === 200 && (await response.text()).includes('a new link is on its way');
+  /** Posts a page's form as a browser without JavaScript does, from a client of its own. */
+  const formOf = async (path: string) => {
+    const hidden = hiddenFieldsIn(await (await fetch(`${appUrl}${path}`)).text());
+    return async (fields: Record<string, string>) => {
+      const body = new FormData();
+      for (const [name, value] of Object.entries({ ...hidden, ...fields })) body.append(name, value);
+      const response = await fetch(`${appUrl}${path}`, {
+        method: 'POST',
+        body,
+        headers: { origin: appUrl, ...nextClient() },
+        redirect: 'manual',
+      });
+      return { status: response.status, text: await response.text() };
+    };
   };
+  // A limit or a cooldown answers 200 as well, with another message: only the designed one counts.
+  const answers =
+    (post: Awaited<ReturnType<typeof formOf>>, expected: string) => async (fields: Record<string, string>) => {
+      const { status, text } = await post(fields);
+      return status === 200 && text.includes(expected);
+    };
+  const resend = answers(await formOf('/resend'), 'a new link is on its way');
+  const signInForm = await formOf('/sign-in');
+  const signIn = answers(signInForm, 'That email and password do not match an account.');
+  const forgot = answers(await formOf('/forgot-password'), 'a link to reset its password is on its way');
+  const more = (kind: string) => addresses(kind, warmUpPerGroup + samples);
 
+  const signup = await compare('POST /api/users', known, more('u'), signUp);
+  const resendTiming = await compare('/resend form', known, more('r'), (email) => resend({ email }));
+  // Resends are for unconfirmed accounts, sign-ins for confirmed ones.
+  await confirmAccounts(known);
+  const signInTiming = await compare('/sign-in form, wrong password', known, more('s'), (email) =>
+    signIn({ email, password: 'not the password 1234' }),
+  );
+  // The right password: a new session each, answered with a redirect to /account.
+  const successMs: number[] = [];
+  for (const email of known) {
+    const startedAt = performance.now();
+    const { status } = await signInForm({ email, password });
+    if (status !== 303) throw new Error(`signing ${email} in answered ${status}`);
+    successMs.push(performance.now() - startedAt);
+  }
+  const forgotTiming = await compare('/forgot-password form', known, more('f'), (email) => forgot({ email }));
   return {
-    signup: await compare('POST /api/users', known, addresses('u', warmUpPerGroup + samples), signUp),
-    resend: await compare('/resend form', known, addresses('r', warmUpPerGroup + samples), resend),
+    signup,
+    resend: resendTiming,
+    signIn: signInTiming,
+    forgotPassword: forgotTiming,
+    signInSuccessMs: summarize(successMs.slice(warmUpPerGroup)),
   };
 }
 

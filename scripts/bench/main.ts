@@ -26,7 +26,7 @@ import { measureBrowserSignups } from './browser-timing.ts';
 import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.ts';
 import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
-import { measureEnumerationTiming, type EnumerationTiming } from './enumeration-timing.ts';
+import { measureEnumerationTiming, timedEndpoints, type EnumerationTiming } from './enumeration-timing.ts';
 import { renderLatencyChart } from './latency-chart.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
@@ -285,18 +285,32 @@ function perSignup(before: CpuByProcess, after: CpuByProcess, signups: number): 
   };
 }
 
-/** Sign-up and resend for addresses with and without an account: their times must not tell which is which. */
-async function measureEnumeration({ appUrl, options }: Stack): Promise<EnumerationTiming> {
+/**
+ * Sign-up, resend, sign-in and forgot-password for addresses with and without an account: their
+ * times must not tell which is which. And sign-in with the right password, against the hash.
+ */
+async function measureEnumeration({ appUrl, options, services }: Stack): Promise<EnumerationTiming> {
   const samples = options.enumerationSamples;
-  log(`deferred: sign-up and resend for ${samples} known and ${samples} unknown addresses each, one at a time…`);
-  const timing = await measureEnumerationTiming({ appUrl, samples, clientIpHeader, tag: 'enumeration' });
-  for (const { endpoint, knownMs, unknownMs, distinguishability, otherAnswers } of [timing.signup, timing.resend]) {
+  log(`deferred: four endpoints for ${samples} known and ${samples} unknown addresses each, one at a time…`);
+  const timing = await measureEnumerationTiming({
+    appUrl,
+    samples,
+    clientIpHeader,
+    tag: 'enumeration',
+    confirmAccounts: async (emails) => {
+      await services.db.user.updateMany({ where: { email: { in: emails } }, data: { confirmedAt: new Date() } });
+    },
+  });
+  for (const [, { endpoint, knownMs, unknownMs, distinguishability, otherAnswers }] of timedEndpoints(timing)) {
     log(
       `  ${endpoint}: p50 known ${knownMs?.p50.toFixed(1)} ms, unknown ${unknownMs?.p50.toFixed(1)} ms, ` +
         `AUC ${distinguishability?.auc.toFixed(3)} ± ${distinguishability?.standardError.toFixed(3)}` +
         (otherAnswers > 0 ? `, ${otherAnswers} other answers` : ''),
     );
   }
+  log(
+    `  sign-in, right password: p50 ${timing.signInSuccessMs?.p50.toFixed(1)} ms, p95 ${timing.signInSuccessMs?.p95.toFixed(1)} ms`,
+  );
   return timing;
 }
 

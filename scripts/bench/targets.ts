@@ -1,3 +1,4 @@
+import { timedEndpoints } from './enumeration-timing.ts';
 import { findRun, type BenchResults, type SignupMode, type TargetResult } from './bench-results.ts';
 
 const megabyte = 1024 * 1024;
@@ -114,12 +115,7 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
   }
   // Who is registered must not show in how long the answer takes (the issue: "no more than noise").
   const { enumeration } = results;
-  const endpoints = enumeration
-    ? ([
-        ['Sign-up', enumeration.signup],
-        ['Resend', enumeration.resend],
-      ] as const)
-    : [];
+  const endpoints = enumeration ? timedEndpoints(enumeration) : [];
   for (const [name, { distinguishability }] of endpoints) {
     if (!distinguishability) continue;
     add({
