@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { addressRequestJob } from '../../lib/accounts/address-request-job.ts';
+import { resetPasswordKind } from '../../lib/email/kinds/reset-password.ts';
 import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import { deadLetterQueueOf } from '../../lib/jobs/job-definition.ts';
 import type { ReceivedMessage } from '../../testing/smtp-sink.ts';
@@ -35,15 +37,15 @@ export async function readUserStates(databaseUrl: string, emailPattern: string):
   }
 }
 
-/** Jobs of the email queue not finished yet: the drain is over at zero. */
+/** Jobs of the email and address-request queues not finished yet: the drain is over at zero. */
 export async function countPendingJobs(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ pending: number }>(
       `SELECT count(*)::int AS pending FROM pgboss.job
-        WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
-      [sendEmailJob.name],
+        WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`,
+      [[sendEmailJob.name, addressRequestJob.name]],
     );
     return rows[0]?.pending ?? 0;
   } finally {
@@ -89,11 +91,23 @@ export function buildReport({
   smtpStats,
   durationMs,
 }: RunFacts): FaultReport {
+  // Each address gets its confirmation, and some a reset link too: counted apart, by subject.
+  const resetSubject = resetPasswordKind.render({
+    name: null,
+    appUrl: '',
+    link: { url: '', expiresAt: new Date() },
+  }).subject;
   const received = new Map<string, number[]>();
+  const resetsReceived = new Map<string, number>();
   for (const message of messages) {
     const to = message.to && !Array.isArray(message.to) ? message.to.value[0]?.address : undefined;
-    if (to) received.set(to, [...(received.get(to) ?? []), message.receivedAt.getTime()]);
+    if (!to) continue;
+    if (message.subject === resetSubject) resetsReceived.set(to, (resetsReceived.get(to) ?? 0) + 1);
+    else received.set(to, [...(received.get(to) ?? []), message.receivedAt.getTime()]);
   }
+  const resetsAccepted = outcomes.filter((outcome) => outcome.reset?.acceptedAt !== undefined);
+  const resetsLost = resetsAccepted.filter((outcome) => !resetsReceived.has(outcome.email));
+  const resetsDuplicated = [...resetsReceived.values()].filter((count) => count > 1).length;
   const accepted = outcomes.filter((outcome) => outcome.acceptedAt !== undefined);
   const lost = users.filter((user) => !received.has(user.email) && !user.deadLettered && !user.pending);
   // A 201 whose user is not in the database is lost too.
@@ -118,7 +132,7 @@ export function buildReport({
   // A request sent just before the database stopped fails in the restart too: what counts is overlap.
   const inRestart = ({ at, until }: SignUpError) =>
     restartWindow !== undefined && until >= restartWindow.from && at <= restartWindow.to;
-  const errors = outcomes.flatMap((outcome) => outcome.errors);
+  const errors = outcomes.flatMap((outcome) => [...outcome.errors, ...(outcome.reset?.errors ?? [])]);
   const countErrors = (during: boolean) =>
     Object.entries(
       errors
@@ -133,26 +147,32 @@ export function buildReport({
   const serverErrorsOutsideRestart = errors.filter((error) => error.kind === '500' && !inRestart(error)).length;
 
   return {
-    lost: lost.length + vanished.length,
-    duplicated: duplicated.length,
+    lost: lost.length + vanished.length + resetsLost.length,
+    duplicated: duplicated.length + resetsDuplicated,
     serverErrorsOutsideRestart,
     rows: [
       ['sign-ups attempted', outcomes.length],
       ['sign-ups accepted (201)', accepted.length],
       ['users saved', users.length],
-      ['emails delivered (distinct users)', received.size],
+      ['confirmation emails delivered (distinct users)', received.size],
       ['emails received in all', messages.length],
-      ['lost', lost.length + vanished.length],
-      ['duplicated (users with > 1 email)', duplicated.length],
+      ['confirmation emails lost', lost.length + vanished.length],
+      ['confirmations duplicated (users with > 1)', duplicated.length],
       ['dead-lettered', users.filter((user) => user.deadLettered).length],
+      ['password resets asked for', outcomes.filter((outcome) => outcome.reset).length],
+      ['password resets accepted (202)', resetsAccepted.length],
+      ['password resets refused (429 on a retry)', outcomes.filter((outcome) => outcome.reset?.refused).length],
+      ['reset emails delivered (distinct users)', resetsReceived.size],
+      ['reset emails lost', resetsLost.length],
+      ['reset emails duplicated', resetsDuplicated],
       ['still pending after the drain', users.filter((user) => user.pending).length],
       ['worker kills (SIGKILL)', workerKills],
       [
         'database restart (down)',
         restartWindow ? `${Math.round((restartWindow.to - restartWindow.from) / 100) / 10} s window` : 'none',
       ],
-      ['sign-up errors during the restart', countErrors(true)],
-      ['sign-up errors outside the restart', countErrors(false)],
+      ['request errors during the restart', countErrors(true)],
+      ['request errors outside the restart', countErrors(false)],
       [
         'SMTP faults injected',
         `transient ${smtpStats.transient ?? 0}, dropped ${smtpStats.dropped ?? 0}, delayed ${smtpStats.delayed ?? 0}, refused ${smtpStats.permanent ?? 0}`,

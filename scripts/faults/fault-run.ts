@@ -1,7 +1,7 @@
-// `npm run faults`: proves that no confirmation email is lost, and few are doubled, while things break.
-// Starts its own PostgreSQL, web processes, workers and a misbehaving SMTP server, all on loopback;
-// signs users up through the web tier while it kills workers, fails SMTP deliveries and restarts the
-// database; waits for the queue to drain; prints a table; exits 1 if an email was lost, more were
+// `npm run faults`: proves that no confirmation or password reset email is lost, and few are doubled,
+// while things break. Starts its own PostgreSQL, web processes, workers and a misbehaving SMTP server,
+// all on loopback; signs users up through the web tier (a share of them then asks for a password
+// reset) while it kills workers, fails SMTP deliveries and restarts the database; waits for the queue to drain; prints a table; exits 1 if an email was lost, more were
 // doubled than workers killed, or a sign-up got a 500 outside the restart. Needs `npm run build` first.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,6 +39,8 @@ const optionsSchema = z.object({
   delayMs: count.default(1500),
   /** Every n-th address is one the SMTP server refuses for good (it must end dead-lettered, not lost). */
   bounceEvery: count.default(100),
+  /** Every n-th address asks for a password reset once signed up (0: none). */
+  resetEvery: count.default(3),
   // Long enough for a retry at the queue's longest backoff (5 minutes): an email that met several
   // SMTP faults in a row is late, not lost, and the drain waits for it.
   drainTimeoutSeconds: count.default(330),
@@ -84,6 +86,8 @@ try {
     // The load comes from one address at a rate no real client has: the limits would answer most of it.
     SIGNUP_LIMIT_PER_MINUTE: '10000000',
     SIGNUP_LIMIT_PER_CLIENT: '10000000',
+    // Password resets name their client (one per address), which the per-client limit then counts.
+    TRUSTED_PROXY_IP_HEADER: 'x-real-ip',
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'info',
   };
@@ -160,6 +164,8 @@ try {
     emails,
     concurrency: options.concurrency,
     giveUpAfterMs: 60_000,
+    asksForReset: (index) =>
+      options.resetEvery > 0 && index % options.resetEvery === 0 && !emails[index]?.startsWith('bounce-'),
     onProgress(done) {
       if (options.dbRestart && !restart && done >= options.users / 2) restart = restartDatabase();
       if (done % Math.max(1, Math.floor(options.users / 10)) === 0) say(`${done} sign-ups done`);

@@ -5,7 +5,7 @@ import { requestIdOf } from '../../../lib/logging/request-id.server.ts';
 import { clientIpFrom } from '../../../lib/rate-limit/client-ip.ts';
 import { waitInWords } from '../../../lib/rate-limit/wait-in-words.ts';
 import { getServices } from '../../../lib/services.server.ts';
-import { readJsonBody } from './json-body.ts';
+import { readJsonRequest } from '../json-body.ts';
 
 // A sign-up is three short fields; anything much larger is not one.
 const maxBodyBytes = 8 * 1024;
@@ -20,24 +20,12 @@ const logger = createLogger('web');
 export async function POST(request: Request): Promise<Response> {
   const requestId = requestIdOf(request.headers);
   const headers = { 'X-Request-Id': requestId };
-  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== 'application/json') {
-    return Response.json(
-      { message: 'Send the sign-up as JSON (Content-Type: application/json).' },
-      { status: 415, headers },
-    );
-  }
   const requestKey = requestKeySchema.safeParse(request.headers.get('idempotency-key') ?? undefined);
   if (!requestKey.success) {
     return Response.json({ message: requestKey.error.issues[0]?.message }, { status: 400, headers });
   }
-  const body = await readJsonBody(request, maxBodyBytes);
-  if (body.status === 'too-large') {
-    return Response.json({ message: `Send at most ${maxBodyBytes} bytes.` }, { status: 413, headers });
-  }
-  if (body.status === 'malformed') {
-    return Response.json({ message: 'The body is not valid JSON in UTF-8.' }, { status: 400, headers });
-  }
+  const body = await readJsonRequest(request, { maxBytes: maxBodyBytes, what: 'sign-up', headers });
+  if (body.status === 'refused') return body.response;
 
   try {
     const services = await getServices();

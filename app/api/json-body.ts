@@ -27,3 +27,24 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     return { status: 'malformed' };
   }
 }
+
+/**
+ * A JSON API request's body, or the answer that refuses it: another media type (415), more than
+ * `maxBytes` (413), or not JSON in UTF-8 (400). `what` names the request in the 415's message.
+ */
+export async function readJsonRequest(
+  request: Request,
+  { maxBytes, what, headers }: { maxBytes: number; what: string; headers: Record<string, string> },
+): Promise<{ status: 'parsed'; value: unknown } | { status: 'refused'; response: Response }> {
+  const refuse = (message: string, status: number) => ({
+    status: 'refused' as const,
+    response: Response.json({ message }, { status, headers }),
+  });
+  const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json')
+    return refuse(`Send the ${what} as JSON (Content-Type: application/json).`, 415);
+  const body = await readJsonBody(request, maxBytes);
+  if (body.status === 'too-large') return refuse(`Send at most ${maxBytes} bytes.`, 413);
+  if (body.status === 'malformed') return refuse('The body is not valid JSON in UTF-8.', 400);
+  return body;
+}
