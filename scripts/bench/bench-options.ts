@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 
 const list = (item: z.ZodNumber) =>
@@ -44,4 +45,9 @@ export function loadBenchOptions(env: Record<string, string | undefined> = proce
   const parsed = optionsSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid bench settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+/** Whether a run measures what `npm run bench` measures when given no settings (wherever it writes). */
+export function usesDefaultSettings(options: BenchOptions): boolean {
+  return isDeepStrictEqual({ ...options, outputDir: '' }, { ...loadBenchOptions({}), outputDir: '' });
 }

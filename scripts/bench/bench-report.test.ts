@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadBenchOptions } from './bench-options.ts';
+import { committedReport, describeSources, writeBenchOutput } from './bench-output.ts';
 import { renderReport } from './bench-report.ts';
 import type { BenchResults, SignupMode, SignupRun } from './bench-results.ts';
 import { summarize } from './distribution.ts';
@@ -122,6 +128,25 @@ describe('evaluateTargets', () => {
 });
 
 describe('the report', () => {
+  it('says it is generated, and which commit, when, on what and how it measured', () => {
+    const report = renderReport(
+      { ...measured, commit: '1a2b3c4 with uncommitted changes', targets: evaluateTargets(measured) },
+      'chart.svg',
+    );
+    expect(report).toContain(
+      '_Written by `npm run bench` (scripts/bench/), not by hand: for new figures, run it again._',
+    );
+    expect(report).toContain(
+      'Commit 1a2b3c4 with uncommitted changes, 2026-01-01, 00:00–00:05 UTC; 2 cores (test), 16 GiB, Node v24.0.0.',
+    );
+    expect(report).toContain('Command: `npm run bench`, with settings of its own (see results.json).');
+    const defaults = renderReport(
+      { ...measured, options: loadBenchOptions({}), targets: evaluateTargets(measured) },
+      'chart.svg',
+    );
+    expect(defaults).toContain('Command: `npm run bench` with its default settings.');
+  });
+
   it('says which targets were missed and by how much, and shows every run', () => {
     const report = renderReport({ ...measured, targets: evaluateTargets(measured) }, 'chart.svg');
     expect(report).toContain(
@@ -174,7 +199,10 @@ describe('the report', () => {
     expect(report).toContain('Answers other than the designed one, left out: 1.');
     // The hash is 12 ms here.
     expect(report).toContain('p50 24 ms, p95 36 ms: 2.00× and 3.00× the hash (12 ms)');
-    expect(report).toContain('| 2.93 SE | at most 2.00 SE | **no** (1.46× the target) |');
+    expect(report).toContain(
+      '| Resend: known vs unknown address indistinguishable by server time (\\|AUC − 0.5\\| in standard errors) ' +
+        '| 2.93 SE | at most 2.00 SE | **no** (1.46× the target) |',
+    );
   });
 
   it('draws one bar per run in a standalone SVG', () => {
@@ -182,5 +210,52 @@ describe('the report', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.match(/<rect [^>]*><title>/g)).toHaveLength(4);
     expect(svg).toContain('baseline: send in request, 1 concurrent, SMTP 1000 ms: p50 525 ms, p95 1050 ms');
+  });
+});
+
+describe('the output of a run', () => {
+  async function temporaryDirectory(): Promise<string> {
+    const directory = await mkdtemp(path.join(tmpdir(), 'bench-output-test-'));
+    onTestFinished(() => rm(directory, { recursive: true, force: true }));
+    return directory;
+  }
+
+  it('goes to the output folder, and with the default settings to the committed report too', async () => {
+    const [root, outputDir] = [await temporaryDirectory(), await temporaryDirectory()];
+    await mkdir(path.join(root, 'docs'));
+    const results = { ...measured, targets: evaluateTargets(measured) };
+
+    expect(await writeBenchOutput(root, outputDir, results)).toEqual([path.join(outputDir, 'report.md')]);
+    expect((await readdir(outputDir)).sort()).toEqual(['latency-by-smtp-latency.svg', 'report.md', 'results.json']);
+    expect(await readdir(path.join(root, 'docs'))).toEqual([]);
+
+    const defaults = { ...results, options: loadBenchOptions({ BENCH_OUTPUT_DIR: 'elsewhere' }) };
+    const page = path.join(root, committedReport.page);
+    expect(await writeBenchOutput(root, outputDir, defaults)).toEqual([path.join(outputDir, 'report.md'), page]);
+    expect(await readFile(page, 'utf8')).toContain(
+      '![Sign-up latency by SMTP latency and mode](benchmark-latency.svg)',
+    );
+    expect(await readFile(path.join(root, committedReport.chart), 'utf8')).toMatch(/^<svg /);
+    expect(JSON.parse(await readFile(path.join(outputDir, 'results.json'), 'utf8'))).toEqual(defaults);
+  });
+
+  it('names the commit measured, and says when the sources differ from it, the last report aside', async () => {
+    const root = await temporaryDirectory();
+    const git = (...args: string[]) =>
+      promisify(execFile)('git', ['-C', root, '-c', 'user.name=Bench', '-c', 'user.email=bench@example.test', ...args]);
+    await git('init', '--quiet');
+    await mkdir(path.join(root, 'docs'));
+    await writeFile(path.join(root, 'app.ts'), 'one\n');
+    await writeFile(path.join(root, committedReport.page), 'old figures\n');
+    await git('add', '.');
+    await git('commit', '--quiet', '-m', 'first');
+    const commit = (await git('rev-parse', '--short', 'HEAD')).stdout.trim();
+
+    await writeFile(path.join(root, committedReport.page), 'new figures\n');
+    await writeFile(path.join(root, committedReport.chart), '<svg/>\n');
+    expect(await describeSources(root)).toBe(commit);
+    await writeFile(path.join(root, 'app.ts'), 'two\n');
+    expect(await describeSources(root)).toBe(`${commit} with uncommitted changes`);
+    expect(await describeSources(await temporaryDirectory())).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
-import { timedEndpoints } from './enumeration-timing.ts';
+import { usesDefaultSettings } from './bench-options.ts';
 import { findRun, type BenchResults, type SignupMode } from './bench-results.ts';
+import { timedEndpoints } from './enumeration-timing.ts';
 import { formatMs } from './latency-chart.ts';
 import { throughputTarget } from './targets.ts';
 
@@ -12,12 +13,15 @@ export function renderReport(results: BenchResults, chartFile: string): string {
   const lines: string[] = [
     '# Sign-up benchmark',
     '',
-    `${results.startedAt} – ${results.finishedAt}; ${machine.cores} cores (${machine.cpu}), ` +
-      `${(machine.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Node ${machine.node}. ` +
+    '_Written by `npm run bench` (scripts/bench/), not by hand: for new figures, run it again._',
+    '',
+    `${results.commit ? `Commit ${results.commit}, ` : ''}${formatPeriod(results.startedAt, results.finishedAt)}; ` +
+      `${machine.cores} cores (${machine.cpu}), ${(machine.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Node ${machine.node}. ` +
       `Load average at start ${formatLoad(machine.loadAverage.atStart)}, at end ${formatLoad(machine.loadAverage.atEnd)}: ` +
       `a load above the core count means other work shared the CPU, inflating absolute times; the ratios hold better.`,
     '',
-    `Command: \`npm run bench\`. Each load run lasted ${options.durationSeconds} s; every request signs up a new address through ` +
+    `Command: \`npm run bench\`${usesDefaultSettings(options) ? ' with its default settings' : ', with settings of its own (see results.json)'}. ` +
+      `Each load run lasted ${options.durationSeconds} s; every request signs up a new address through ` +
       '`POST /api/users` on `next start`, driven by autocannon on loopback. The SMTP server is a local sink that waits the ' +
       'given latency before accepting each message. "Baseline" is the design this app replaces: the web process sends the ' +
       'email before answering (`SIGNUP_EMAIL_DELIVERY=in-request`, never the default).',
@@ -252,7 +256,9 @@ function enumerationSection({ enumeration, options, floor }: BenchResults): stri
 }
 
 function table(header: string[], rows: string[][]): string {
-  return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+  // A bare | inside a cell (|AUC − 0.5|) would end it.
+  const cells = (row: string[]) => row.map((cell) => cell.replaceAll('|', '\\|'));
+  return [header, header.map(() => '---'), ...rows].map((row) => `| ${cells(row).join(' | ')} |`).join('\n');
 }
 
 function ms(value: number | undefined): string {
@@ -283,6 +289,15 @@ function formatBeside(measured: number, limit: number): string {
 
 function missedBy(measured: number, limit: number): string {
   return `${formatNumber(measured / limit)}× the target`;
+}
+
+/** "2026-12-07, 01:39–01:43 UTC", with the second date too when the run went past midnight. */
+function formatPeriod(startedAt: string, finishedAt: string): string {
+  const [startDate, startTime] = [startedAt.slice(0, 10), startedAt.slice(11, 16)];
+  const [endDate, endTime] = [finishedAt.slice(0, 10), finishedAt.slice(11, 16)];
+  return endDate === startDate
+    ? `${startDate}, ${startTime}–${endTime} UTC`
+    : `${startDate} ${startTime} – ${endDate} ${endTime} UTC`;
 }
 
 function formatLoad(load: number[]): string {

@@ -74,6 +74,8 @@ export type TargetResult = {
 export type BenchResults = {
   startedAt: string;
   finishedAt: string;
+  /** The commit measured, "with uncommitted changes" when the sources differed from it; absent outside git. */
+  commit?: string;
   machine: {
     cores: number;
     cpu: string;

@@ -1,8 +1,9 @@
 // `npm run bench`: the deferred sign-up measured against the baseline that sends the email in the
 // request, on a stack of its own (embedded PostgreSQL, `next start`, workers, an SMTP sink with latency).
-// Writes results.json, report.md and a chart to BENCH_OUTPUT_DIR (bench-results/ by default).
+// Writes results.json, report.md and a chart to BENCH_OUTPUT_DIR (bench-results/ by default), and
+// with the default settings the report to docs/benchmark.md as well (bench-output.ts).
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,21 +21,19 @@ import { findFreePort } from '../local-stack/ports.ts';
 import { readMachineBusyCpuMs, readProcessTreeCpuMs } from '../local-stack/process-stats.ts';
 import { createSupervisor, type SupervisedProcess, type Supervisor } from '../local-stack/supervisor.ts';
 import { loadBenchOptions, type BenchOptions } from './bench-options.ts';
-import { renderReport } from './bench-report.ts';
+import { describeSources, writeBenchOutput } from './bench-output.ts';
 import type { BenchResults, CpuByProcess, ModeSummary, SignupMode, SignupRun } from './bench-results.ts';
 import { measureBrowserSignups } from './browser-timing.ts';
 import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.ts';
 import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, timedEndpoints, type EnumerationTiming } from './enumeration-timing.ts';
-import { renderLatencyChart } from './latency-chart.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
 import { measureWorkerThroughput, type WorkerThroughput } from './worker-throughput.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const chartFile = 'latency-by-smtp-latency.svg';
 const log = labelledLog('bench');
 // How long the sign-ups a run cut off mid-request may take to be saved and their emails sent.
 const unansweredGraceMs = 3_000;
@@ -62,6 +61,8 @@ await mkdir(path.join(outputDir, 'logs'), { recursive: true });
 const startedAt = new Date();
 const loadAtStart = loadavg();
 const benchStart = performance.now();
+// Now: the build is made from the sources as they are at the start, whatever is edited during the run.
+const sources = await describeSources(root);
 
 log('Checking the build of the app…');
 const build = await ensureBuild(root);
@@ -133,6 +134,7 @@ try {
     const measuredResults: Omit<BenchResults, 'targets'> = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
+      commit: sources,
       machine: {
         cores: floor.cores,
         cpu: cpus()[0]?.model ?? 'unknown',
@@ -149,16 +151,14 @@ try {
       enumeration,
     };
     const results: BenchResults = { ...measuredResults, targets: evaluateTargets(measuredResults) };
-    await writeFile(path.join(outputDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeFile(path.join(outputDir, chartFile), renderLatencyChart(results.signups));
-    await writeFile(path.join(outputDir, 'report.md'), renderReport(results, chartFile));
+    const reports = await writeBenchOutput(root, outputDir, results);
 
     for (const target of results.targets) {
       log(`${target.met ? 'met   ' : 'MISSED'} ${target.target}: ${target.measured.toFixed(2)} ${target.unit}`);
     }
     log(
       `Done in ${((performance.now() - benchStart) / 1000).toFixed(0)} s. ` +
-        `Report: ${path.relative(process.cwd(), path.join(outputDir, 'report.md'))}`,
+        `Report: ${reports.map((report) => path.relative(process.cwd(), report)).join(', ')}`,
     );
   } finally {
     await supervisor.stopAll();
