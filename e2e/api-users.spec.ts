@@ -41,3 +41,43 @@ test.describe('POST /api/users', () => {
     expect(response.status()).toBe(400);
   });
 });
+
+test.describe('POST /api/password-resets', () => {
+  test('answers 202 alike for an address with an account and one without, and emails only the first', async ({
+    request,
+    email,
+    mailbox,
+  }) => {
+    expect((await request.post('/api/users', { data: { email, password: 'correct horse battery' } })).status()).toBe(
+      201,
+    );
+    const known = await request.post('/api/password-resets', { data: { email } });
+    const unknown = await request.post('/api/password-resets', { data: { email: `nobody-${email}` } });
+    expect(known.status()).toBe(202);
+    expect(unknown.status()).toBe(202);
+    expect(await unknown.json()).toEqual(await known.json());
+    const emails = await mailbox.waitForEmails(email, 2);
+    expect(emails.map((message) => message.subject).sort()).toEqual([
+      'Confirm your email address',
+      'Reset your password',
+    ]);
+  });
+
+  test('refuses what is not a request: another media type, a malformed address, a second ask too soon', async ({
+    request,
+    email,
+  }) => {
+    expect(
+      (
+        await request.post('/api/password-resets', { data: 'email=x', headers: { 'content-type': 'text/plain' } })
+      ).status(),
+    ).toBe(415);
+    const malformed = await request.post('/api/password-resets', { data: { email: 'nope' } });
+    expect(malformed.status()).toBe(400);
+    expect((await malformed.json()).errors.email).toHaveLength(1);
+    expect((await request.post('/api/password-resets', { data: { email } })).status()).toBe(202);
+    const again = await request.post('/api/password-resets', { data: { email } });
+    expect(again.status()).toBe(429);
+    expect(Number(again.headers()['retry-after'])).toBeGreaterThan(0);
+  });
+});
