@@ -18,8 +18,7 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   workers: 2,
-  // The timing reporter prints the sign-up times the browser saw at the end of the run.
-  reporter: [['list'], ['./e2e/timing-reporter.ts']],
+  reporter: [['list']],
   use: {
     baseURL: e2eStack.appUrl,
     trace: 'retain-on-failure',

@@ -9,7 +9,6 @@ import {
 } from '@playwright/test';
 import pg from 'pg';
 import { e2eStack } from './e2e-stack-config.ts';
-import { signUpResponseTiming, signUpToInboxTiming } from './timing-reporter.ts';
 
 export type CaughtEmail = { id: string; subject: string; text: string; html: string; to: { address: string }[] };
 
@@ -51,32 +50,13 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-// When each address's sign-up was answered, in this worker process: its first email's arrival is
-// timed from there.
-const signedUpAt = new Map<string, number>();
-
-/**
- * Signs up through the form, as a person does, and waits for "Check your inbox". The server
- * action's round trip, as the browser timed it, is noted on the test for the timing reporter.
- */
+/** Signs up through the form, as a person does, and waits for "Check your inbox". */
 export async function signUpThroughForm(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/signup');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  const answer = page.waitForResponse(
-    (response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/signup',
-  );
   await page.getByRole('button', { name: 'Sign up' }).click();
-  const response = await answer;
-  await response.finished();
-  signedUpAt.set(email, Date.now());
-  const { responseEnd } = response.request().timing();
-  if (responseEnd > 0) noteTiming(signUpResponseTiming, responseEnd);
   await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
-}
-
-function noteTiming(type: string, ms: number): void {
-  test.info().annotations.push({ type, description: ms.toFixed(1) });
 }
 
 async function waitForEmails(inbox: APIRequestContext, address: string, count: number): Promise<CaughtEmail[]> {
@@ -87,11 +67,6 @@ async function waitForEmails(inbox: APIRequestContext, address: string, count: n
         const response = await inbox.get('/api/email');
         const emails = (await response.json()) as CaughtEmail[];
         found = emails.filter((email) => email.to.some((to) => to.address === address));
-        const since = signedUpAt.get(address);
-        if (found.length > 0 && since !== undefined) {
-          signedUpAt.delete(address);
-          noteTiming(signUpToInboxTiming, Date.now() - since);
-        }
         return found.length;
       },
       { message: `${count} email(s) to ${address}`, timeout: 15_000, intervals: [20] },
