@@ -3,6 +3,10 @@ import type { Page } from '@playwright/test';
 import { anotherDevice, confirmThroughEmail, expect, signInThroughForm, signUpThroughForm, test } from './fixtures.ts';
 import { serverActionForm } from './server-action-form.ts';
 
+// Each test walks several pages in two or three browsers and waits for emails: more than the
+// default 30 s on a busy machine.
+test.describe.configure({ timeout: 60_000 });
+
 const password = 'kangaroo sunset 42';
 
 test('a stolen session cookie opens the account until its owner signs it out', async ({

@@ -11,6 +11,10 @@ import {
   type Mailbox,
 } from './fixtures.ts';
 
+// Each test walks several pages in two or three browsers and waits for emails: more than the
+// default 30 s on a busy machine.
+test.describe.configure({ timeout: 60_000 });
+
 const password = 'kangaroo sunset 42';
 const newPassword = 'wombat thunder 1977';
 
