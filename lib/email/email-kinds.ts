@@ -6,6 +6,7 @@ import { emailTakenNoticeKind } from './kinds/email-taken-notice.ts';
 import { farewellKind } from './kinds/farewell.ts';
 import { passwordChangedKind } from './kinds/password-changed.ts';
 import { resetPasswordKind } from './kinds/reset-password.ts';
+import { invitationKind } from './kinds/invitation.ts';
 
 /** Every kind of email the outbox sends, by the name stored with each delivery. */
 export const emailKinds = {
@@ -17,6 +18,7 @@ export const emailKinds = {
   email_change_notice: emailChangeNoticeKind,
   email_taken_notice: emailTakenNoticeKind,
   farewell: farewellKind,
+  invitation: invitationKind,
 };
 
 export type EmailKind = keyof typeof emailKinds;

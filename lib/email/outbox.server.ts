@@ -4,13 +4,18 @@ import type { Database, Transaction } from '../db/database.server.ts';
 import { enqueue } from '../jobs/enqueue.server.ts';
 import { recordDelivery, type EmailRequest } from './delivery-record.server.ts';
 import type { EmailKind } from './email-kinds.ts';
-import { sendEmailJob } from './send-email-job.ts';
+import { sendBulkEmailJob, sendEmailJob } from './send-email-job.ts';
 import type { SendResult } from './send-email.server.ts';
 
 export type QueueEmail = (
   request: EmailRequest & {
     /** Records the email as skipped and sends nothing: its recipient has had their share for now. */
     withhold?: boolean;
+    /**
+     * `bulk` for the emails of a bulk import: they wait in a queue of their own, behind nobody's
+     * sign-up (see sendBulkEmailJob).
+     */
+    lane?: 'bulk';
   },
 ) => Promise<{ deliveryId: string }>;
 
@@ -46,11 +51,12 @@ export function createOutbox({ db, boss }: { db: Database; boss: PgBoss }, strat
       const toSend: { deliveryId: string; kind: EmailKind }[] = [];
       const result = await db.$transaction(
         (tx) =>
-          work(tx, async ({ withhold = false, ...request }) => {
+          work(tx, async ({ withhold = false, lane, ...request }) => {
             const { deliveryId, isNew } = await recordDelivery(tx, request, withhold ? 'skipped' : 'queued');
             if (!isNew || withhold) return { deliveryId };
             if (strategy.mode === 'deferred') {
-              await enqueue(boss, sendEmailJob, { deliveryId, kind: request.kind }, { tx });
+              const job = lane === 'bulk' ? sendBulkEmailJob : sendEmailJob;
+              await enqueue(boss, job, { deliveryId, kind: request.kind }, { tx });
             } else {
               toSend.push({ deliveryId, kind: request.kind });
             }

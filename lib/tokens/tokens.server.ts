@@ -16,6 +16,8 @@ export const tokenPurposes = {
   // Its target is the address the account moves away from. A week: the owner of a stolen account
   // may read the notice late, and the link still takes the account back.
   'cancel-email-change': { lifetimeMs: 7 * 24 * 60 * 60 * 1000 },
+  // An invitation from a bulk import: its link sets the first password and confirms the address.
+  invite: { lifetimeMs: 7 * 24 * 60 * 60 * 1000 },
 } as const satisfies Record<string, { lifetimeMs: number }>;
 
 export type TokenPurpose = keyof typeof tokenPurposes;

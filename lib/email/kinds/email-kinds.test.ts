@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAlreadyRegisteredEmail } from './already-registered.ts';
 import { renderConfirmationEmail } from './confirm-email.ts';
 import { emailKinds } from '../email-kinds.ts';
+import { renderInvitationEmail } from './invitation.ts';
 
 const confirmUrl = 'https://app.example/confirm?token=abc_DEF-123';
 const expiresAt = new Date('2026-01-02T03:04:05Z');
@@ -61,4 +62,16 @@ describe('every kind in the registry', () => {
       expect(email.text).toContain(appUrl);
     });
   }
+});
+
+describe('renderInvitationEmail', () => {
+  it('carries the link that sets the password, and its expiry, in both parts', () => {
+    const acceptUrl = 'https://app.example/invitation?token=abc_DEF-123';
+    const email = renderInvitationEmail({ name: 'Ada', acceptUrl, expiresAt });
+    for (const part of [email.text, email.html]) {
+      expect(part).toContain(acceptUrl);
+      expect(part).toContain('2026-01-02 03:04 UTC');
+    }
+    expect(email.html).toContain(`href="${acceptUrl}"`);
+  });
 });
