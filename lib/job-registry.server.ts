@@ -4,7 +4,7 @@ import { addressRequestJob } from './accounts/address-request-job.ts';
 import type { Config } from './config/config.server.ts';
 import type { Database } from './db/database.server.ts';
 import type { Outbox } from './email/outbox.server.ts';
-import { sendEmailJob } from './email/send-email-job.ts';
+import { sendBulkEmailJob, sendEmailJob } from './email/send-email-job.ts';
 import type { MailDeps } from './email/send-email.server.ts';
 import { cleanupJob } from './housekeeping/cleanup-job.ts';
 import type { AnyJobDefinition } from './jobs/job-definition.ts';
@@ -15,6 +15,8 @@ export type WorkerServices = {
   boss: PgBoss;
   outbox: Outbox;
   mail: MailDeps;
+  /** The bulk lane's mail: an SMTP pool and send budget of its own (see sendBulkEmailJob). */
+  bulkMail: MailDeps;
   worker: Config['worker'];
   housekeeping: Config['housekeeping'];
   sessions: Config['sessions'];
@@ -24,4 +26,9 @@ export type WorkerServices = {
  * Every job there is. The worker runs them all, the web tier and the tools create and read their
  * queues from here: a new job is its definition and a line in this list.
  */
-export const jobs: readonly AnyJobDefinition<WorkerServices>[] = [sendEmailJob, addressRequestJob, cleanupJob];
+export const jobs: readonly AnyJobDefinition<WorkerServices>[] = [
+  sendEmailJob,
+  sendBulkEmailJob,
+  addressRequestJob,
+  cleanupJob,
+];

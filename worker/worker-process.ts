@@ -2,6 +2,7 @@ import type { Config } from '../lib/config/config.server.ts';
 import { createDatabase } from '../lib/db/database.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
 import { createOutbox } from '../lib/email/outbox.server.ts';
+import { sendBulkEmailJob, sendEmailJob } from '../lib/email/send-email-job.ts';
 import { jobs, type WorkerServices } from '../lib/job-registry.server.ts';
 import { createBoss, moveFormerQueues, startBoss } from '../lib/jobs/boss.server.ts';
 import { workJobs } from '../lib/jobs/work.server.ts';
@@ -24,7 +25,13 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   const db = createDatabase(config.databaseUrl);
   const mailer = createMailer(config.smtp);
   const sendRate = config.emailSendRatePerSecond
-    ? createSendRate(config.databaseUrl, config.emailSendRatePerSecond, logger)
+    ? createSendRate(config.databaseUrl, sendEmailJob.name, config.emailSendRatePerSecond, logger)
+    : undefined;
+  // The bulk lane's own SMTP pool and budget: a person's confirmation never waits for a connection
+  // or a share of the rate that an import's invitations hold (ADR 040).
+  const bulkMailer = createMailer(config.smtp);
+  const bulkSendRate = config.bulkEmailSendRatePerSecond
+    ? createSendRate(config.databaseUrl, sendBulkEmailJob.name, config.bulkEmailSendRatePerSecond, logger)
     : undefined;
   const boss = createBoss(config.databaseUrl, 'worker', logger);
   const services: WorkerServices = {
@@ -40,13 +47,23 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
       sendRate,
       tokenLifetimes: config.tokenLifetimes,
     },
+    bulkMail: {
+      db,
+      mailer: bulkMailer,
+      appUrl: config.appUrl,
+      mailFrom: config.mailFrom,
+      sendRate: bulkSendRate,
+      tokenLifetimes: config.tokenLifetimes,
+    },
     worker: config.worker,
     housekeeping: config.housekeeping,
     sessions: config.sessions,
   };
   const close = async () => {
     mailer.close();
+    bulkMailer.close();
     await sendRate?.close();
+    await bulkSendRate?.close();
     await db.$disconnect();
   };
   try {

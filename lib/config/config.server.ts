@@ -50,8 +50,9 @@ const configSchema = z
     // Accounts whose address was never confirmed are deleted this long after sign-up.
     UNCONFIRMED_ACCOUNT_DAYS: z.coerce.number().positive().max(365).default(7),
     // Emails per second all workers together hand to the SMTP server for bulk imports (invitations and
-    // the confirmations an import asks for): their own queue and budget, so sign-ups keep theirs.
-    INVITATION_SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).optional(),
+    // the confirmations an import asks for): their own queue and budget beside EMAIL_SEND_RATE_PER_SECOND,
+    // so sign-ups keep theirs. Unset, as fast as the bulk lane's one fetch loop per worker sends.
+    BULK_EMAIL_SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).optional(),
     // The largest upload the import endpoint stores (bytes), the most rows a file may have, and how
     // long (seconds) an import waits for its metadata before it expires.
     IMPORT_MAX_BYTES: z.coerce
@@ -101,7 +102,7 @@ const configSchema = z
     },
     // How long the links the emails carry work, where it is configurable (lib/tokens has the defaults).
     tokenLifetimes: { 'reset-password': env.PASSWORD_RESET_MINUTES * 60 * 1000 },
-    bulkEmailSendRatePerSecond: env.INVITATION_SEND_RATE_PER_SECOND,
+    bulkEmailSendRatePerSecond: env.BULK_EMAIL_SEND_RATE_PER_SECOND,
     imports: {
       maxBytes: env.IMPORT_MAX_BYTES,
       maxRows: env.IMPORT_MAX_ROWS,

@@ -90,7 +90,7 @@ export const sendEmailJob = defineSendEmailJob<EmailJobDeps>({
  * confirm`). A queue of its own, so a backlog of 100,000 waits here and never ahead of a person's
  * confirmation in `email-send`; one fetch loop of a small batch per worker, so it holds few of the
  * SMTP pool's connections; and a send budget of its own (INVITATION_SEND_RATE_PER_SECOND), so it
- * cannot spend the sign-ups' (ADR 037).
+ * cannot spend the sign-ups' (ADR 040).
  */
 export const sendBulkEmailJob = defineSendEmailJob<BulkEmailJobDeps>({
   name: 'email-send-bulk',

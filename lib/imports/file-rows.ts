@@ -97,7 +97,7 @@ function parseRecords(text: string): string[][] | undefined {
   }
 }
 
-const ndjsonLine = z.object({ email: z.unknown(), name: z.unknown() });
+const ndjsonLine = z.object({ email: z.unknown().optional(), name: z.unknown().optional() });
 
 function ndjsonRow(record: FileRecord): ParsedRow {
   if (!('bytes' in record)) return failed(record.line, `The line is longer than ${maxRecordBytes} bytes.`);
@@ -110,7 +110,7 @@ function ndjsonRow(record: FileRecord): ParsedRow {
     return failed(record.line, 'The line is not valid JSON.');
   }
   const fields = ndjsonLine.safeParse(value);
-  if (!fields.success) return failed(record.line, 'The line is not a JSON object with an email field.');
+  if (!fields.success) return failed(record.line, 'The line is not a JSON object.');
   return checkedRow(record.line, fields.data.email, fields.data.name ?? undefined);
 }
 

@@ -11,8 +11,8 @@ let workerB: SendRate;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
-  workerA = createSendRate(testDatabase.url, 10, createLogger('worker'));
-  workerB = createSendRate(testDatabase.url, 10, createLogger('worker'));
+  workerA = createSendRate(testDatabase.url, 'email-send', 10, createLogger('worker'));
+  workerB = createSendRate(testDatabase.url, 'email-send', 10, createLogger('worker'));
 });
 
 afterAll(async () => {

@@ -13,9 +13,10 @@ export type SendRate = {
 
 /**
  * A budget of `perSecond` sends shared by every worker, counted in PostgreSQL beside the other
- * limits, so that a large burst cannot trip a provider's own limit however many workers run.
+ * limits, so that a large burst cannot trip a provider's own limit however many workers run. Each
+ * lane of the outbox (`email-send`, `email-send-bulk`) has a budget of its own, by its name.
  */
-export function createSendRate(databaseUrl: string, perSecond: number, logger: Logger): SendRate {
+export function createSendRate(databaseUrl: string, lane: string, perSecond: number, logger: Logger): SendRate {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'signup-send-rate' });
   // An idle client that loses its connection emits 'error'; unhandled, it would crash the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'send-rate pool error'));
@@ -26,7 +27,7 @@ export function createSendRate(databaseUrl: string, perSecond: number, logger: L
     tableName: 'counters',
     tableCreated: true,
     clearExpiredByTimeout: false,
-    keyPrefix: 'email-send',
+    keyPrefix: lane,
     points: perSecond,
     duration: 1,
   });

@@ -1,4 +1,4 @@
--- Bulk imports (lib/imports, ADR 037): the uploader's API keys, each uploaded file with its bytes
+-- Bulk imports (lib/imports, ADR 040): the uploader's API keys, each uploaded file with its bytes
 -- in chunks, and every row's outcome. Imported users have no password until they accept their invitation.
 -- CreateEnum
 CREATE TYPE "import_state" AS ENUM ('received', 'awaiting_metadata', 'queued', 'processing', 'completed', 'completed_with_errors', 'failed', 'cancelled');
@@ -36,7 +36,7 @@ CREATE TABLE "imports" (
     "state" "import_state" NOT NULL DEFAULT 'received',
     "format" "import_format" NOT NULL,
     "idempotency_key" TEXT,
-    "body_sha256" TEXT NOT NULL,
+    "body_sha256" BYTEA NOT NULL,
     "bytes" INTEGER NOT NULL,
     "metadata_at" TIMESTAMPTZ(3),
     "source" TEXT,
@@ -51,6 +51,7 @@ CREATE TABLE "imports" (
     "failed" INTEGER NOT NULL DEFAULT 0,
     "reason" TEXT,
     "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "parsed_at" TIMESTAMPTZ(3),
     "started_at" TIMESTAMPTZ(3),
     "finished_at" TIMESTAMPTZ(3),
 
@@ -91,10 +92,7 @@ CREATE INDEX "imports_api_key_id_received_at_idx" ON "imports"("api_key_id", "re
 CREATE UNIQUE INDEX "imports_api_key_id_idempotency_key_key" ON "imports"("api_key_id", "idempotency_key");
 
 -- CreateIndex
-CREATE INDEX "import_rows_import_id_outcome_line_idx" ON "import_rows"("import_id", "outcome", "line");
-
--- CreateIndex
-CREATE INDEX "import_rows_import_id_email_idx" ON "import_rows"("import_id", "email");
+CREATE INDEX "imports_finished_at_idx" ON "imports"("finished_at");
 
 -- AddForeignKey
 ALTER TABLE "imports" ADD CONSTRAINT "imports_api_key_id_fkey" FOREIGN KEY ("api_key_id") REFERENCES "api_keys"("id") ON DELETE CASCADE ON UPDATE CASCADE;
