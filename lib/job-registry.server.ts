@@ -7,6 +7,7 @@ import type { Outbox } from './email/outbox.server.ts';
 import { sendBulkEmailJob, sendEmailJob } from './email/send-email-job.ts';
 import type { MailDeps } from './email/send-email.server.ts';
 import { cleanupJob } from './housekeeping/cleanup-job.ts';
+import { importExpiryJob, importProcessJob } from './imports/import-jobs.ts';
 import type { AnyJobDefinition } from './jobs/job-definition.ts';
 
 /** What a worker process hands every job's handler. */
@@ -20,6 +21,7 @@ export type WorkerServices = {
   worker: Config['worker'];
   housekeeping: Config['housekeeping'];
   sessions: Config['sessions'];
+  imports: Config['imports'];
 };
 
 /**
@@ -31,4 +33,6 @@ export const jobs: readonly AnyJobDefinition<WorkerServices>[] = [
   sendBulkEmailJob,
   addressRequestJob,
   cleanupJob,
+  importProcessJob,
+  importExpiryJob,
 ];

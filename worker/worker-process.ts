@@ -58,6 +58,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     worker: config.worker,
     housekeeping: config.housekeeping,
     sessions: config.sessions,
+    imports: config.imports,
   };
   const close = async () => {
     mailer.close();

@@ -59,6 +59,8 @@ const configSchema = z
       .number()
       .int()
       .min(1)
+      // The byte count is a 32-bit column.
+      .max(2 ** 31 - 1)
       .default(100 * 1024 * 1024),
     IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(500_000),
     IMPORT_METADATA_WAIT: z.coerce.number().int().min(1).default(3600),

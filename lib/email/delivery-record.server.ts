@@ -48,6 +48,26 @@ export async function recordDelivery(
 }
 
 /**
+ * Records emails of one kind to many accounts in one statement (a bulk import's chunk); a request key
+ * that names an earlier email of its account records nothing. Returns the new records' ids.
+ */
+export async function recordDeliveries(
+  tx: Transaction,
+  kind: EmailKind,
+  requests: { userId: string; requestKey: string }[],
+): Promise<string[]> {
+  if (requests.length === 0) return [];
+  const created = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO email_deliveries (id, user_id, kind, request_key, status)
+    SELECT gen_random_uuid(), r.user_id, ${kind}, r.request_key, 'queued'
+      FROM unnest(${requests.map((request) => request.userId)}::uuid[],
+                  ${requests.map((request) => request.requestKey)}::text[]) AS r(user_id, request_key)
+    ON CONFLICT DO NOTHING
+    RETURNING id`;
+  return created.map((row) => row.id);
+}
+
+/**
  * A delivery claimed for one send attempt. Its worker renews the claim while it is alive, so a slow
  * send keeps it however long it takes, and a killed worker's claim lapses within one lease, about
  * when pg-boss hands its job to another worker.

@@ -1,30 +1,35 @@
 import 'server-only';
 import type { PgBoss } from 'pg-boss';
 import type { Database, Transaction } from '../db/database.server.ts';
-import { enqueue } from '../jobs/enqueue.server.ts';
-import { recordDelivery, type EmailRequest } from './delivery-record.server.ts';
+import { enqueue, enqueueMany } from '../jobs/enqueue.server.ts';
+import { recordDeliveries, recordDelivery, type EmailRequest } from './delivery-record.server.ts';
 import type { EmailKind } from './email-kinds.ts';
-import { sendBulkEmailJob, sendEmailJob } from './send-email-job.ts';
+import { bulkEmailsPerJob, sendBulkEmailJob, sendEmailJob } from './send-email-job.ts';
 import type { SendResult } from './send-email.server.ts';
 
 export type QueueEmail = (
   request: EmailRequest & {
     /** Records the email as skipped and sends nothing: its recipient has had their share for now. */
     withhold?: boolean;
-    /**
-     * `bulk` for the emails of a bulk import: they wait in a queue of their own, behind nobody's
-     * sign-up (see sendBulkEmailJob).
-     */
-    lane?: 'bulk';
   },
 ) => Promise<{ deliveryId: string }>;
+
+/**
+ * Emails of one kind to many accounts, as a bulk import asks for them: recorded in one statement and
+ * queued in the bulk lane (sendBulkEmailJob, a job per group), where they wait behind nobody's sign-up. Always
+ * queued, whatever the strategy: no request waits for thousands of sends. A request key that names
+ * an earlier email of its account queues nothing again. Returns how many were queued.
+ */
+export type QueueBulkEmails = (kind: EmailKind, requests: { userId: string; requestKey: string }[]) => Promise<number>;
 
 /**
  * The one way the product asks for an email: inside the caller's transaction, so that what the
  * email is about and the email itself commit or roll back together.
  */
 export type Outbox = {
-  transaction<T>(work: (tx: Transaction, queueEmail: QueueEmail) => Promise<T>): Promise<T>;
+  transaction<T>(
+    work: (tx: Transaction, queueEmail: QueueEmail, queueBulkEmails: QueueBulkEmails) => Promise<T>,
+  ): Promise<T>;
 };
 
 /**
@@ -51,17 +56,28 @@ export function createOutbox({ db, boss }: { db: Database; boss: PgBoss }, strat
       const toSend: { deliveryId: string; kind: EmailKind }[] = [];
       const result = await db.$transaction(
         (tx) =>
-          work(tx, async ({ withhold = false, lane, ...request }) => {
-            const { deliveryId, isNew } = await recordDelivery(tx, request, withhold ? 'skipped' : 'queued');
-            if (!isNew || withhold) return { deliveryId };
-            if (strategy.mode === 'deferred') {
-              const job = lane === 'bulk' ? sendBulkEmailJob : sendEmailJob;
-              await enqueue(boss, job, { deliveryId, kind: request.kind }, { tx });
-            } else {
-              toSend.push({ deliveryId, kind: request.kind });
-            }
-            return { deliveryId };
-          }),
+          work(
+            tx,
+            async ({ withhold = false, ...request }) => {
+              const { deliveryId, isNew } = await recordDelivery(tx, request, withhold ? 'skipped' : 'queued');
+              if (!isNew || withhold) return { deliveryId };
+              if (strategy.mode === 'deferred') {
+                await enqueue(boss, sendEmailJob, { deliveryId, kind: request.kind }, { tx });
+              } else {
+                toSend.push({ deliveryId, kind: request.kind });
+              }
+              return { deliveryId };
+            },
+            async (kind, requests) => {
+              const deliveryIds = await recordDeliveries(tx, kind, requests);
+              const groups = [];
+              for (let start = 0; start < deliveryIds.length; start += bulkEmailsPerJob) {
+                groups.push({ deliveryIds: deliveryIds.slice(start, start + bulkEmailsPerJob), kind });
+              }
+              await enqueueMany(boss, sendBulkEmailJob, groups, { tx });
+              return deliveryIds.length;
+            },
+          ),
         transactionOptions,
       );
       if (strategy.mode === 'in-request') {
