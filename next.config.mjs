@@ -44,8 +44,10 @@ const nextConfig = {
     '@zxcvbn-ts/language-en',
   ],
   poweredByHeader: false,
-  // `next dev` logs each request's URL, and confirmation URLs carry a token: tokens are never logged.
-  logging: { incomingRequests: { ignore: [/^\/(confirm|reset-password|confirm-email-change|cancel-email-change)\?/] } },
+  // `next dev` logs each request's URL, and the links emails carry a token: tokens are never logged.
+  logging: {
+    incomingRequests: { ignore: [/^\/(confirm|reset-password|confirm-email-change|cancel-email-change|invitation)\?/] },
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },
