@@ -2,32 +2,30 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
-import { acceptInvitation, type InvitationStatus } from '../../lib/accounts/accept-invitation.server.ts';
+import { acceptInvitation } from '../../lib/accounts/accept-invitation.server.ts';
 import { createLogger } from '../../lib/logging/logger.server.ts';
 import { requestIdOf } from '../../lib/logging/request-id.server.ts';
 import { getServices } from '../../lib/services.server.ts';
-import { confirmationTokenSchema } from '../confirm/confirmation-token-schema.ts';
 import { confirmedEmailCookie } from '../confirm/confirmed-email-cookie.ts';
+import type { LinkProblemStatus } from '../link-problem.tsx';
+import { linkTokenSchema } from '../link-token-schema.ts';
 
 const logger = createLogger('web');
 
 export type InvitationState = {
-  status?: Exclude<InvitationStatus, 'valid'>;
+  status?: LinkProblemStatus;
   errors?: { password?: string[] };
   message?: string;
 };
 
-const invitationSchema = z.object({ token: confirmationTokenSchema, password: z.unknown() });
-
 export async function accept(_previous: InvitationState, formData: FormData): Promise<InvitationState> {
-  const parsed = invitationSchema.safeParse(Object.fromEntries(formData));
-  if (!parsed.success) return { status: 'invalid' };
+  const token = linkTokenSchema.safeParse(formData.get('token'));
+  if (!token.success) return { status: 'invalid' };
 
   let result: Awaited<ReturnType<typeof acceptInvitation>>;
   try {
     const { db } = await getServices();
-    result = await acceptInvitation(db, parsed.data);
+    result = await acceptInvitation(db, { token: token.data, password: formData.get('password') });
   } catch (error) {
     logger.error({ err: error, requestId: requestIdOf(await headers()) }, 'invitation failed');
     return { message: 'We could not set your password just now. Please try again in a moment.' };

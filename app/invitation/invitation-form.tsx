@@ -4,7 +4,8 @@ import { useActionState } from 'react';
 import { passwordMinLength } from '../../lib/accounts/password-rules.ts';
 import { FieldError } from '../field-error.tsx';
 import { accept, type InvitationState } from './actions.ts';
-import { InvitationStatusMessage } from './invitation-status-message.tsx';
+import { LinkProblem } from '../link-problem.tsx';
+import { invitationLinkMessages, invitationNextStep } from './link-messages.ts';
 
 const initialState: InvitationState = {};
 
@@ -12,7 +13,9 @@ export function InvitationForm({ token, email }: { token: string; email: string 
   const [state, formAction, pending] = useActionState(accept, initialState);
   const errors = state.errors ?? {};
 
-  if (state.status) return <InvitationStatusMessage status={state.status} />;
+  if (state.status) {
+    return <LinkProblem status={state.status} messages={invitationLinkMessages} next={invitationNextStep} />;
+  }
 
   return (
     <>

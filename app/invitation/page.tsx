@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
 import { checkInvitation } from '../../lib/accounts/accept-invitation.server.ts';
 import { getServices } from '../../lib/services.server.ts';
-import { confirmationTokenSchema } from '../confirm/confirmation-token-schema.ts';
+import { LinkProblem, type LinkProblemStatus } from '../link-problem.tsx';
+import { linkTokenSchema } from '../link-token-schema.ts';
 import { InvitationForm } from './invitation-form.tsx';
-import { InvitationStatusMessage } from './invitation-status-message.tsx';
+import { invitationLinkMessages, invitationNextStep } from './link-messages.ts';
 
 export const metadata: Metadata = { title: 'Choose your password' };
 
@@ -16,10 +17,13 @@ export default async function InvitationPage({
 }: {
   searchParams: Promise<{ token?: string | string[] }>;
 }) {
-  const parsed = confirmationTokenSchema.safeParse((await searchParams).token);
-  if (!parsed.success) return <InvitationStatusMessage status="invalid" />;
+  const parsed = linkTokenSchema.safeParse((await searchParams).token);
+  const problem = (status: LinkProblemStatus) => (
+    <LinkProblem status={status} messages={invitationLinkMessages} next={invitationNextStep} />
+  );
+  if (!parsed.success) return problem('invalid');
   const { db } = await getServices();
   const invitation = await checkInvitation(db, parsed.data);
-  if (invitation.status !== 'valid') return <InvitationStatusMessage status={invitation.status} />;
+  if (invitation.status !== 'valid') return problem(invitation.status);
   return <InvitationForm token={parsed.data} email={invitation.email} />;
 }

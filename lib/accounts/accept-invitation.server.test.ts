@@ -19,7 +19,7 @@ async function invited() {
 describe('acceptInvitation', () => {
   it('sets the password with the sign-up policy, confirms the address and uses the link up', async () => {
     const { user, token } = await invited();
-    expect(await checkInvitation(db, token)).toEqual({ status: 'valid', email: user.email });
+    expect(await checkInvitation(db, token)).toEqual({ status: 'valid', email: user.email, name: 'Grace Hopper' });
     expect(await acceptInvitation(db, { token, password: 'short' })).toMatchObject({
       status: 'weak-password',
       errors: [expect.stringContaining('at least 8')],

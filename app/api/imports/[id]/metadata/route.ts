@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { importMetadataSchema } from '../../../../../lib/imports/import-metadata.ts';
 import { submitMetadata } from '../../../../../lib/imports/import-metadata.server.ts';
-import { readJsonBody } from '../../../json-body.ts';
+import { readJsonRequest } from '../../../json-body.ts';
 import { importIdSchema, importJson, notFound, withApiKey } from '../../import-door.server.ts';
 
 // A few short fields; anything much larger is not the metadata file.
@@ -14,20 +14,14 @@ export async function POST(request: Request, { params }: Params): Promise<Respon
   return withApiKey(request, 'import metadata', async ({ services, apiKeyId, headers }) => {
     const id = importIdSchema.safeParse((await params).id);
     if (!id.success) return notFound(headers);
-    const mediaType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-    if (mediaType !== 'application/json') {
-      return Response.json({ message: 'Send the metadata as application/json.' }, { status: 415, headers });
-    }
-    const body = await readJsonBody(request, maxBodyBytes);
-    if (body.status === 'too-large') {
-      return Response.json({ message: `Send at most ${maxBodyBytes} bytes.` }, { status: 413, headers });
-    }
-    const metadata = body.status === 'parsed' ? importMetadataSchema.safeParse(body.value) : undefined;
-    if (!metadata?.success) {
+    const body = await readJsonRequest(request, { maxBytes: maxBodyBytes, what: 'metadata', headers });
+    if (body.status === 'refused') return body.response;
+    const metadata = importMetadataSchema.safeParse(body.value);
+    if (!metadata.success) {
       return Response.json(
         {
           message: 'Send a JSON object with source, batch, notify, onConflict and validateOnly, each optional.',
-          ...(metadata ? { errors: z.flattenError(metadata.error).fieldErrors } : {}),
+          errors: z.flattenError(metadata.error).fieldErrors,
         },
         { status: 400, headers },
       );
