@@ -10,7 +10,11 @@ describe('loadConfig', () => {
       appUrl: 'http://localhost:3000',
       worker: { concurrency: 2, batchSize: 8, shutdownGraceMs: 20_000 },
       emailSendRatePerSecond: undefined,
-      housekeeping: { schedule: '17 3 * * *', unconfirmedAccountMs: 7 * 24 * 60 * 60 * 1000 },
+      housekeeping: {
+        schedule: '17 3 * * *',
+        unconfirmedAccountMs: 7 * 24 * 60 * 60 * 1000,
+        finishedImportMs: 30 * 24 * 60 * 60 * 1000,
+      },
       sessions: { idleMs: 10 * 24 * 60 * 60 * 1000, absoluteMs: 30 * 24 * 60 * 60 * 1000, secureCookie: false },
       tokenLifetimes: { 'reset-password': 60 * 60 * 1000 },
       bulkEmailSendRatePerSecond: undefined,

@@ -70,6 +70,8 @@ const configSchema = z
     // the web process parses the file before it answers the upload and commits its rows before it
     // answers the metadata. Never the default; not for production.
     IMPORT_PROCESSING: z.enum(['deferred', 'in-request']).default('deferred'),
+    // Finished imports (their rows' outcomes, addresses of failed rows included) are deleted this long after.
+    IMPORT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(30),
     // When the clean-up of dead tokens and old rate-limit counters runs: a cron expression, in UTC.
     HOUSEKEEPING_SCHEDULE: z
       .string()
@@ -95,6 +97,7 @@ const configSchema = z
     housekeeping: {
       schedule: env.HOUSEKEEPING_SCHEDULE,
       unconfirmedAccountMs: env.UNCONFIRMED_ACCOUNT_DAYS * day,
+      finishedImportMs: env.IMPORT_RETENTION_DAYS * day,
     },
     sessions: {
       idleMs: env.SESSION_IDLE_DAYS * day,

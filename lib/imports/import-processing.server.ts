@@ -103,16 +103,17 @@ async function parseStoredFile({ db, imports }: ImportDeps, importId: string): P
   }
   if (!(await insertParsedRows(db, importId, batch))) return stateOf(db, importId);
 
+  // Fresh statistics: the planner would otherwise take a file of 100,000 rows for the few rows it
+  // last saw per import, and join row by row where it should hash (the duplicates below: minutes for 200,000 rows), or read
+  // and sort all the rows left for every chunk instead of walking the primary key (a chunk's read
+  // grew from 1 ms to 25 ms and more as the file went on).
+  await db.$executeRaw`ANALYZE import_rows`;
   await db.$executeRaw`
     UPDATE import_rows AS r
        SET outcome = 'failed', reason = 'The address is on line ' || d.first_line || ' too; only that line is imported.'
       FROM (SELECT line, min(line) OVER (PARTITION BY email) AS first_line
               FROM import_rows WHERE import_id = ${importId}::uuid AND outcome = 'pending') AS d
      WHERE r.import_id = ${importId}::uuid AND r.line = d.line AND d.line > d.first_line`;
-  // Fresh statistics: the planner would otherwise take a file of 100,000 rows for the few rows it
-  // last saw per import, and read and sort all the rows left for every chunk instead of walking the
-  // primary key (measured: a chunk's read grew from 1 ms to 25 ms and more as the file went on).
-  await db.$executeRaw`ANALYZE import_rows`;
   // The metadata may have come meanwhile: its request saw the import still received and left the
   // next step to this job. Both lock the import's row, so exactly one of them moves it on.
   const [parsed] = await db.$queryRaw<{ state: ImportState }[]>`

@@ -134,3 +134,14 @@ export async function cancelImport(
   if (!view) return undefined;
   return { status: cancelled.count > 0 ? 'cancelled' : 'finished', import: view };
 }
+
+/**
+ * Housekeeping: imports finished `olderThanMs` ago, with their rows (ON DELETE CASCADE): the report
+ * has been fetched by then, and the addresses of the rows that failed are kept no longer.
+ */
+export async function deleteFinishedImports(db: Database, olderThanMs: number, now = new Date()): Promise<number> {
+  const { count } = await db.import.deleteMany({
+    where: { finishedAt: { lt: new Date(now.getTime() - olderThanMs) } },
+  });
+  return count;
+}

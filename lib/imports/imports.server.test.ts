@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteUnconfirmedAccounts } from '../accounts/unconfirmed-accounts.server.ts';
 import type { Database } from '../db/database.server.ts';
 import type { Outbox } from '../email/outbox.server.ts';
 import { sendBulkEmailJob } from '../email/send-email-job.ts';
@@ -13,7 +14,7 @@ import type { ImportMetadata } from './import-metadata.ts';
 import { submitMetadata } from './import-metadata.server.ts';
 import { expireImport, processImport, type ImportSettings } from './import-processing.server.ts';
 import { importRows } from './import-rows.server.ts';
-import { cancelImport, findImport } from './import-status.server.ts';
+import { cancelImport, deleteFinishedImports, findImport } from './import-status.server.ts';
 import { createUploadPool, receiveUpload, storedChunkBytes, type Upload } from './import-upload.server.ts';
 
 let db: Database;
@@ -355,5 +356,22 @@ describe('access across keys', () => {
     expect(await submit(other.id, importId)).toEqual({ status: 'not-found' });
     expect(await cancelImport(db, other.id, importId)).toBeUndefined();
     expect(await findImport(db, owner.id, importId)).toMatchObject({ status: 'received', metadata: null });
+  });
+});
+
+describe('housekeeping', () => {
+  it('deletes imports finished past their retention with their rows, and spares the accounts they made', async () => {
+    const { id: apiKeyId } = await newKey();
+    const importId = await accepted(apiKeyId, peopleCsv(2, 'retained'));
+    await submit(apiKeyId, importId, { notify: 'none' });
+    await processImport(deps(), importId);
+    const day = 24 * 60 * 60 * 1000;
+    const later = new Date(Date.now() + 31 * day);
+    expect(await deleteUnconfirmedAccounts(db, 7 * day, later)).toBeGreaterThanOrEqual(0);
+    expect(await db.user.count({ where: { email: { startsWith: 'retained-' } } })).toBe(2);
+    expect(await deleteFinishedImports(db, 30 * day, new Date())).toBe(0);
+    expect(await deleteFinishedImports(db, 30 * day, later)).toBeGreaterThanOrEqual(1);
+    expect(await db.import.findUnique({ where: { id: importId } })).toBeNull();
+    expect(await db.importRow.count({ where: { importId } })).toBe(0);
   });
 });
