@@ -23,6 +23,18 @@ const optionsSchema = z
     BENCH_PROFILE_SAMPLES: z.coerce.number().int().min(1).max(1000).default(40),
     BENCH_ENUMERATION_SAMPLES: z.coerce.number().int().min(0).max(2000).default(150),
     BENCH_OUTPUT_DIR: z.string().min(1).default('bench-results'),
+    // What to measure: all of it by default; a part alone suits a look at one change.
+    BENCH_SECTIONS: z
+      .string()
+      .transform((value) => value.split(',').map((part) => part.trim()))
+      .pipe(z.array(z.enum(['signups', 'workers', 'imports'])).min(1))
+      .default(['signups', 'workers', 'imports']),
+    // Upload sizes timed against a bare insert, the file the worker's users/s is measured on, and the
+    // legacy uploader's run.
+    BENCH_IMPORT_SIZES_MB: list(z.number().int().min(1).max(2000)).default([1, 100]),
+    BENCH_IMPORT_ROWS: z.coerce.number().int().min(100).max(500_000).default(100_000),
+    BENCH_UPLOADER_FILES: z.coerce.number().int().min(1).max(200).default(5),
+    BENCH_UPLOADER_ROWS: z.coerce.number().int().min(1).max(500_000).default(5000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
   })
   .transform((env) => ({
@@ -36,6 +48,11 @@ const optionsSchema = z
     profileSamples: env.BENCH_PROFILE_SAMPLES,
     enumerationSamples: env.BENCH_ENUMERATION_SAMPLES,
     outputDir: env.BENCH_OUTPUT_DIR,
+    sections: env.BENCH_SECTIONS,
+    importSizesMb: env.BENCH_IMPORT_SIZES_MB,
+    importRows: env.BENCH_IMPORT_ROWS,
+    uploaderFiles: env.BENCH_UPLOADER_FILES,
+    uploaderRows: env.BENCH_UPLOADER_ROWS,
     workerConcurrency: env.WORKER_CONCURRENCY,
   }));
 

@@ -179,8 +179,69 @@ export function renderReport(results: BenchResults, chartFile: string): string {
       ]),
     ),
     '',
+    ...importSection(results),
   ];
   return lines.join('\n');
+}
+
+function importSection({ imports }: BenchResults): string[] {
+  if (!imports) return [];
+  const { webMemory, processing, invitations, confirmationDuringImportMs, uploader } = imports;
+  const uploaderRow = (name: string, run: (typeof uploader)['deferred']) => [
+    name,
+    ms(run.interactionMs?.p50),
+    ms(run.interactionMs?.p95),
+    `${run.totalSeconds.toFixed(1)} s`,
+    `${run.allCompletedSeconds.toFixed(1)} s`,
+    `${run.completed}/${run.files}`,
+  ];
+  return [
+    '## Imports',
+    '',
+    'Uploads to `POST /api/imports` on `next start`, each against a bare insert of the same bytes in 1 MiB chunks ' +
+      'into a table like the import’s, in one transaction, by node-postgres: the time it takes to stream them ' +
+      'into PostgreSQL at all.',
+    '',
+    table(
+      ['File', 'Bare insert p50', 'Upload answered p50', 'p95', 'Ratio (p50)'],
+      imports.uploads.map((upload) => [
+        mb(upload.sizeBytes),
+        ms(upload.bareInsertMs?.p50),
+        ms(upload.uploadAnswerMs?.p50),
+        ms(upload.uploadAnswerMs?.p95),
+        upload.bareInsertMs && upload.uploadAnswerMs
+          ? `${formatNumber(upload.uploadAnswerMs.p50 / upload.bareInsertMs.p50)}×`
+          : '–',
+      ]),
+    ),
+    '',
+    `The web process held ${mb(webMemory.idleRssBytes)} idle and peaked at ${mb(webMemory.peakRssBytes)} while ` +
+      `streaming ${mb(webMemory.sizeBytes)} (VmHWM restarted just before).`,
+    '',
+    `Processing, one worker: ${processing.created} of ${processing.rows} rows created in ${processing.seconds.toFixed(1)} s ` +
+      `from the upload's commit (the metadata sent at once, the parse included): ${processing.usersPerSecond.toFixed(0)} users/s; ` +
+      `the commit alone ${processing.commitUsersPerSecond.toFixed(0)} users/s. Invitations are sent apart, bounded by SMTP: ` +
+      `${invitations.perSecond.toFixed(0)}/s over the ${invitations.windowSeconds} s after the import completed (the rest ` +
+      'was discarded). ' +
+      (confirmationDuringImportMs
+        ? `Meanwhile a person signed up every 250 ms: sign-up → confirmation accepted by SMTP p50 ` +
+          `${ms(confirmationDuringImportMs.p50)}, p95 ${ms(confirmationDuringImportMs.p95)}, max ${ms(confirmationDuringImportMs.max)} ` +
+          `(${confirmationDuringImportMs.count} sign-ups).`
+        : ''),
+    '',
+    `The legacy uploader (\`npm run uploader\`): ${uploader.deferred.files} files of ${uploader.deferred.rowsPerFile} rows, ` +
+      'each uploaded, its answer awaited, then its metadata, then the next file. "Baseline" processes the file inside the ' +
+      'requests (`IMPORT_PROCESSING=in-request`, never the default): the upload answers after the parse, the metadata after the commit.',
+    '',
+    table(
+      ['Server', 'Per file p50', 'Per file p95', 'Uploader busy', 'All completed', 'Completed'],
+      [
+        uploaderRow('deferred', uploader.deferred),
+        uploaderRow('baseline (process in request)', uploader['in-request']),
+      ],
+    ),
+    '',
+  ];
 }
 
 function floorComparison({ floor, signups, options }: BenchResults): string {

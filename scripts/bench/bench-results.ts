@@ -1,6 +1,7 @@
 import type { BenchOptions } from './bench-options.ts';
 import type { Distribution } from './distribution.ts';
 import type { EnumerationTiming } from './enumeration-timing.ts';
+import type { ImportBench } from './import-bench.ts';
 import type { SignupFloor } from './sign-up-floor.ts';
 import type { WorkerThroughput } from './worker-throughput.ts';
 
@@ -91,5 +92,7 @@ export type BenchResults = {
   workers: WorkerThroughput[];
   /** Known against unknown addresses, deferred mode; absent when BENCH_ENUMERATION_SAMPLES is 0. */
   enumeration?: EnumerationTiming;
+  /** Uploads, memory, processing and the legacy uploader; absent when BENCH_SECTIONS leaves them out. */
+  imports?: ImportBench;
   targets: TargetResult[];
 };

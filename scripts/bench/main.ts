@@ -28,6 +28,7 @@ import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.
 import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, timedEndpoints, type EnumerationTiming } from './enumeration-timing.ts';
+import { measureImports } from './import-bench.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
@@ -122,14 +123,38 @@ try {
     const signups: SignupRun[] = [];
     const modes: ModeSummary[] = [];
     let enumeration: EnumerationTiming | undefined;
-    for (const mode of ['deferred', 'in-request'] as const) {
+    for (const mode of options.sections.includes('signups') ? (['deferred', 'in-request'] as const) : []) {
       const measured = await measureMode(stack, mode);
       signups.push(...measured.runs);
       modes.push(measured.summary);
       enumeration ??= measured.enumeration;
     }
     const workers: WorkerThroughput[] = [];
-    for (const count of options.workerCounts) workers.push(await measureWorkers(stack, count));
+    const workerCounts = options.sections.includes('workers') ? options.workerCounts : [];
+    for (const count of workerCounts) workers.push(await measureWorkers(stack, count));
+    const imports = options.sections.includes('imports')
+      ? await measureImports(
+          {
+            root,
+            supervisor,
+            db,
+            boss,
+            sink,
+            databaseUrl,
+            env: stack.env,
+            appPort,
+            logDir: path.join(outputDir, 'logs'),
+          },
+          {
+            sizesMb: options.importSizesMb,
+            rows: options.importRows,
+            uploaderFiles: options.uploaderFiles,
+            uploaderRows: options.uploaderRows,
+            windowSeconds: options.durationSeconds,
+            log,
+          },
+        )
+      : undefined;
 
     const measuredResults: Omit<BenchResults, 'targets'> = {
       startedAt: startedAt.toISOString(),
@@ -149,6 +174,7 @@ try {
       modes,
       workers,
       enumeration,
+      imports,
     };
     const results: BenchResults = { ...measuredResults, targets: evaluateTargets(measuredResults) };
     const reports = await writeBenchOutput(root, outputDir, results);

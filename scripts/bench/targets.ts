@@ -113,6 +113,45 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
       direction: 'at most',
     });
   }
+  const { imports } = results;
+  for (const upload of imports?.uploads ?? []) {
+    const bare = upload.bareInsertMs?.p50;
+    const answered = upload.uploadAnswerMs?.p50;
+    if (bare === undefined || answered === undefined) continue;
+    add({
+      target: `Upload of ${(upload.sizeBytes / megabyte).toFixed(0)} MB answered, p50 ÷ a bare insert of its bytes`,
+      measured: answered / bare,
+      unit: '×',
+      limit: 1.2,
+      direction: 'at most',
+    });
+  }
+  if (imports) {
+    const { webMemory, processing, confirmationDuringImportMs } = imports;
+    add({
+      target: `Web process's peak RSS streaming ${(webMemory.sizeBytes / megabyte).toFixed(0)} MB, above idle`,
+      measured: (webMemory.peakRssBytes - webMemory.idleRssBytes) / megabyte,
+      unit: 'MB',
+      limit: 50,
+      direction: 'at most',
+    });
+    add({
+      target: `Users created per second, ${processing.rows} rows, upload's commit to completed (one worker)`,
+      measured: processing.usersPerSecond,
+      unit: 'users/s',
+      limit: 5000,
+      direction: 'at least',
+    });
+    if (confirmationDuringImportMs) {
+      add({
+        target: `Sign-up → confirmation accepted by SMTP during the import and its invitations, max`,
+        measured: confirmationDuringImportMs.max,
+        unit: 'ms',
+        limit: 1000,
+        direction: 'at most',
+      });
+    }
+  }
   // Who is registered must not show in how long the answer takes (the issue: "no more than noise").
   const { enumeration } = results;
   const endpoints = enumeration ? timedEndpoints(enumeration) : [];

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readMachineBusyCpuMs, readProcessStats, readProcessTreeCpuMs } from './process-stats.ts';
+import { readMachineBusyCpuMs, readProcessStats, readProcessTreeCpuMs, restartPeakRss } from './process-stats.ts';
 
 /** Keeps this thread busy until it has used `ms` more CPU time (wall time would vary with the machine's load). */
 function burnCpu(ms: number): void {
@@ -54,5 +54,16 @@ describe('readMachineBusyCpuMs', () => {
     const before = await readMachineBusyCpuMs();
     burnCpu(300);
     expect((await readMachineBusyCpuMs()) - before).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('restartPeakRss', () => {
+  it('starts the peak afresh from the memory in use now, so a later allocation shows', async () => {
+    const rss = await restartPeakRss(process.pid);
+    const megabyte = 1024 * 1024;
+    expect((await readProcessStats(process.pid)).peakRssBytes).toBeLessThan(rss + 32 * megabyte);
+    const held = Buffer.alloc(96 * megabyte, 1);
+    expect((await readProcessStats(process.pid)).peakRssBytes).toBeGreaterThanOrEqual(rss + 90 * megabyte);
+    expect(held.length).toBe(96 * megabyte);
   });
 });

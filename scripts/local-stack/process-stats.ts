@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 
 export type ProcessStats = { peakRssBytes: number; cpuMs: number };
 
@@ -15,6 +15,18 @@ export async function readProcessStats(pid: number): Promise<ProcessStats> {
   const peakKb = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status)?.[1];
   if (peakKb === undefined || stat === undefined) throw new Error(`cannot read the statistics of process ${pid}`);
   return { peakRssBytes: Number(peakKb) * 1024, cpuMs: ticksToMs(stat.ticks) };
+}
+
+/**
+ * A live process's resident memory now, after starting its high-water mark afresh from there (Linux's
+ * clear_refs, as root or the process's owner): the peak readProcessStats reports next is the peak of
+ * what happened since, such as one large request.
+ */
+export async function restartPeakRss(pid: number): Promise<number> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+  const rssKb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (rssKb === undefined) throw new Error(`cannot read the memory of process ${pid}`);
+  return Number(rssKb) * 1024;
 }
 
 /**
