@@ -215,8 +215,9 @@ function importSection({ imports }: BenchResults): string[] {
       ]),
     ),
     '',
-    `The web process held ${mb(webMemory.idleRssBytes)} idle and peaked at ${mb(webMemory.peakRssBytes)} while ` +
-      `streaming ${mb(webMemory.sizeBytes)} (VmHWM restarted just before).`,
+    `The web process held ${mb(webMemory.idleRssBytes)} before its last upload of ${mb(webMemory.sizeBytes)} and peaked at ` +
+      `${mb(webMemory.peakRssBytes)} during it (VmHWM restarted just before); its first such upload went from ` +
+      `${mb(webMemory.first.idleRssBytes)} to ${mb(webMemory.first.peakRssBytes)}, most of which the allocator keeps afterwards.`,
     '',
     `Processing, one worker: ${processing.created} of ${processing.rows} rows created in ${processing.seconds.toFixed(1)} s ` +
       `from the upload's commit (the metadata sent at once, the parse included): ${processing.usersPerSecond.toFixed(0)} users/s; ` +

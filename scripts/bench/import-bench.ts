@@ -27,8 +27,16 @@ export type UploadTiming = {
 
 export type ImportBench = {
   uploads: UploadTiming[];
-  /** The web process streaming the largest file: its resident memory before and its peak during. */
-  webMemory: { sizeBytes: number; idleRssBytes: number; peakRssBytes: number };
+  /**
+   * The web process streaming the largest file: its resident memory before and its peak during, for
+   * its last upload of that size, and for its first (whose growth the allocator then keeps).
+   */
+  webMemory: {
+    sizeBytes: number;
+    idleRssBytes: number;
+    peakRssBytes: number;
+    first: { idleRssBytes: number; peakRssBytes: number };
+  };
   processing: {
     rows: number;
     created: number;
@@ -111,7 +119,7 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
     };
 
     const uploads: UploadTiming[] = [];
-    let webMemory: ImportBench['webMemory'] | undefined;
+    const memory: { idleRssBytes: number; peakRssBytes: number }[] = [];
     await upload(paddingFile(megabyte));
     for (const sizeMb of options.sizesMb) {
       const body = paddingFile(sizeMb * megabyte);
@@ -122,11 +130,9 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
       const isLargest = sizeMb === Math.max(...options.sizesMb);
       for (let sample = 0; sample < samples; sample += 1) {
         bare.push(await bareInsert(stack.databaseUrl, body));
-        const idleRssBytes = isLargest && !webMemory ? await restartPeakRss(web.pid) : undefined;
+        const idleRssBytes = isLargest ? await restartPeakRss(web.pid) : undefined;
         answered.push((await upload(body)).ms);
-        if (idleRssBytes !== undefined) {
-          webMemory = { sizeBytes: body.byteLength, idleRssBytes, peakRssBytes: (await web.stats()).peakRssBytes };
-        }
+        if (idleRssBytes !== undefined) memory.push({ idleRssBytes, peakRssBytes: (await web.stats()).peakRssBytes });
       }
       const timing = { sizeBytes: body.byteLength, bareInsertMs: summarize(bare), uploadAnswerMs: summarize(answered) };
       log(
@@ -134,7 +140,9 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
       );
       uploads.push(timing);
     }
-    if (!webMemory) throw new Error('no upload measured the memory of the web process');
+    const [first, last] = [memory[0], memory.at(-1)];
+    if (!first || !last) throw new Error('no upload measured the memory of the web process');
+    const webMemory = { sizeBytes: Math.max(...options.sizesMb) * megabyte, ...last, first };
     log(
       `  web RSS ${(webMemory.idleRssBytes / megabyte).toFixed(0)} MB idle, peak ${(webMemory.peakRssBytes / megabyte).toFixed(0)} MB streaming ${(webMemory.sizeBytes / megabyte).toFixed(0)} MB`,
     );

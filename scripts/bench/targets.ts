@@ -129,7 +129,7 @@ export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetR
   if (imports) {
     const { webMemory, processing, confirmationDuringImportMs } = imports;
     add({
-      target: `Web process's peak RSS streaming ${(webMemory.sizeBytes / megabyte).toFixed(0)} MB, above idle`,
+      target: `Web process's peak RSS streaming ${(webMemory.sizeBytes / megabyte).toFixed(0)} MB, above idle (its last such upload)`,
       measured: (webMemory.peakRssBytes - webMemory.idleRssBytes) / megabyte,
       unit: 'MB',
       limit: 50,
