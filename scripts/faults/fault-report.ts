@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { addressRequestJob } from '../../lib/accounts/address-request-job.ts';
 import { resetPasswordKind } from '../../lib/email/kinds/reset-password.ts';
-import { sendEmailJob } from '../../lib/email/send-email-job.ts';
+import { sendBulkEmailJob, sendEmailJob } from '../../lib/email/send-email-job.ts';
+import { importProcessJob } from '../../lib/imports/import-jobs.ts';
 import { deadLetterQueueOf } from '../../lib/jobs/job-definition.ts';
 import type { ReceivedMessage } from '../../testing/smtp-sink.ts';
 import type { SignUpError, SignUpOutcome } from './sign-up-load.ts';
@@ -37,7 +38,7 @@ export async function readUserStates(databaseUrl: string, emailPattern: string):
   }
 }
 
-/** Jobs of the email and address-request queues not finished yet: the drain is over at zero. */
+/** Jobs of the email, address-request and import queues not finished yet: the drain is over at zero. */
 export async function countPendingJobs(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -45,7 +46,7 @@ export async function countPendingJobs(databaseUrl: string): Promise<number> {
     const { rows } = await client.query<{ pending: number }>(
       `SELECT count(*)::int AS pending FROM pgboss.job
         WHERE name = ANY($1) AND state IN ('created', 'retry', 'active')`,
-      [[sendEmailJob.name, addressRequestJob.name]],
+      [[sendEmailJob.name, addressRequestJob.name, importProcessJob.name, sendBulkEmailJob.name]],
     );
     return rows[0]?.pending ?? 0;
   } finally {

@@ -1,4 +1,5 @@
 // `npm run faults`: proves that no confirmation or password reset email is lost, and few are doubled,
+// and that every valid row of the imports uploaded meanwhile becomes one user with one invitation,
 // while things break. Starts its own PostgreSQL, web processes, workers and a misbehaving SMTP server,
 // all on loopback; signs users up through the web tier (a share of them then asks for a password
 // reset) while it kills workers, fails SMTP deliveries and restarts the database; waits for the queue to drain; prints a table; exits 1 if an email was lost, more were
@@ -17,7 +18,10 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../local-stack/emb
 import { labelledLog } from '../local-stack/labelled-output.ts';
 import { findFreePort } from '../local-stack/ports.ts';
 import { createSupervisor } from '../local-stack/supervisor.ts';
+import { createDatabase } from '../../lib/db/database.server.ts';
+import { createApiKey } from '../../lib/imports/api-keys.server.ts';
 import { buildReport, countPendingJobs, describePendingJobs, formatTable, readUserStates } from './fault-report.ts';
+import { checkImports, importDomain, runImportLoad } from './import-load.ts';
 import { runSignUpLoad } from './sign-up-load.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -41,6 +45,9 @@ const optionsSchema = z.object({
   bounceEvery: count.default(100),
   /** Every n-th address asks for a password reset once signed up (0: none). */
   resetEvery: count.default(3),
+  /** Files uploaded to the imports API during the load, one after another, and their rows each. */
+  imports: count.default(3),
+  importRows: count.min(1).default(200),
   // Long enough for a retry at the queue's longest backoff (5 minutes): an email that met several
   // SMTP faults in a row is late, not lost, and the drain waits for it.
   drainTimeoutSeconds: count.default(330),
@@ -158,7 +165,18 @@ try {
     say(`PostgreSQL back after ${Date.now() - from} ms`);
   };
 
-  say(`signing up ${options.users} users`);
+  const db = createDatabase(databaseUrl);
+  const key = await createApiKey(db, 'fault-run');
+  await db.$disconnect();
+  if (key.status !== 'created') throw new Error('could not create the API key');
+  say(`signing up ${options.users} users, and importing ${options.imports} files of ${options.importRows} rows`);
+  const importing = runImportLoad({
+    webUrls,
+    key: key.key,
+    files: options.imports,
+    rows: options.importRows,
+    giveUpAfterMs: 60_000,
+  });
   const outcomes = await runSignUpLoad({
     webUrls,
     emails,
@@ -171,6 +189,7 @@ try {
       if (done % Math.max(1, Math.floor(options.users / 10)) === 0) say(`${done} sign-ups done`);
     },
   });
+  const imports = await importing;
   loading = false;
   await restart;
   await killer;
@@ -183,16 +202,22 @@ try {
   const report = buildReport({
     outcomes,
     users: await readUserStates(databaseUrl, '%@fault-run.test'),
-    messages: smtp.messages,
+    // The invitations are the imports' own count.
+    messages: smtp.messages.filter(
+      (message) => !message.to || Array.isArray(message.to) || !message.to.text.endsWith(importDomain),
+    ),
     workerKills,
     restartWindow,
     smtpStats: smtp.stats,
     durationMs: Date.now() - startedAt,
   });
-  console.log(`\n${formatTable(report.rows)}\n`);
+  const importFacts = await checkImports(databaseUrl, imports, smtp.messages);
+  console.log(`\n${formatTable([...report.rows, ...importFacts.rows])}\n`);
+  const duplicated = report.duplicated + importFacts.duplicated;
   const failures = [
     report.lost > 0 && `${report.lost} email(s) lost`,
-    report.duplicated > workerKills && `${report.duplicated} duplicated, more than the ${workerKills} worker kills`,
+    importFacts.lost > 0 && `${importFacts.lost} import user(s), invitation(s) or import(s) lost`,
+    duplicated > workerKills && `${duplicated} duplicated, more than the ${workerKills} worker kills`,
     report.serverErrorsOutsideRestart > 0 && `${report.serverErrorsOutsideRestart} HTTP 500(s) outside the restart`,
   ].filter((failure) => failure !== false);
   say(failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`);
