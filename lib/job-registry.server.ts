@@ -6,6 +6,7 @@ import type { Database } from './db/database.server.ts';
 import type { Outbox } from './email/outbox.server.ts';
 import { sendBulkEmailJob, sendEmailJob } from './email/send-email-job.ts';
 import type { MailDeps } from './email/send-email.server.ts';
+import type { SendWindow } from './email/send-window.ts';
 import { cleanupJob } from './housekeeping/cleanup-job.ts';
 import { importExpiryJob, importProcessJob } from './imports/import-jobs.ts';
 import type { AnyJobDefinition } from './jobs/job-definition.ts';
@@ -18,7 +19,8 @@ export type WorkerServices = {
   mail: MailDeps;
   /** The bulk lane's mail: an SMTP pool and send budget of its own (see sendBulkEmailJob). */
   bulkMail: MailDeps;
-  worker: Config['worker'];
+  /** How many emails of `email-send` this worker may have in flight now: its fetching follows it. */
+  sendWindow: SendWindow;
   housekeeping: Config['housekeeping'];
   sessions: Config['sessions'];
   imports: Config['imports'];

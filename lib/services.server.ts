@@ -74,7 +74,7 @@ async function deliveryStrategyFor(config: Config, db: Database): Promise<Delive
   ]);
   const mail = {
     db,
-    mailer: createMailer(config.smtp),
+    mailer: createMailer(config.smtp, config.worker.maxEmailsInFlight),
     appUrl: config.appUrl,
     mailFrom: config.mailFrom,
     tokenLifetimes: config.tokenLifetimes,

@@ -32,6 +32,12 @@ export type SmtpSinkStats = {
   delayed: number;
   /** Messages whose client was gone before the sink answered: never accepted, so not kept. */
   abandoned: number;
+  /** The most messages the sink was handed at once (from MAIL FROM to its final answer). */
+  peakInFlight: number;
+  /** Messages answered 421 because too many were in flight (see throttleAbove). */
+  throttled: number;
+  /** Connections closed as they opened because too many were open (see refuseConnectionsAbove). */
+  refusedConnections: number;
 };
 
 export type SmtpSink = {
@@ -43,6 +49,10 @@ export type SmtpSink = {
   /** Holds the answer to the next `count` messages for `ms` milliseconds. */
   delayNext(count: number, ms: number): void;
   setFaultRates(rates: SmtpFaultRates): void;
+  /** Answers 421 (and closes the connection) to a message that would make more than `max` in flight. */
+  throttleAbove(max: number): void;
+  /** Closes, before any greeting, a connection that would make more than `max` open, as a full server refuses one. */
+  refuseConnectionsAbove(max: number): void;
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   stop(): Promise<void>;
 };
@@ -52,7 +62,21 @@ const noFaults: SmtpFaultRates = { transient: 0, drop: 0, delay: 0, delayMs: 0 }
 /** A real SMTP server on loopback that keeps what it receives and can misbehave on request, for tests. */
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const messages: ReceivedMessage[] = [];
-  const stats: SmtpSinkStats = { accepted: 0, transient: 0, permanent: 0, dropped: 0, delayed: 0, abandoned: 0 };
+  const stats: SmtpSinkStats = {
+    accepted: 0,
+    transient: 0,
+    permanent: 0,
+    dropped: 0,
+    delayed: 0,
+    abandoned: 0,
+    peakInFlight: 0,
+    throttled: 0,
+    refusedConnections: 0,
+  };
+  // Sessions with a message in flight: past MAIL FROM, not yet answered.
+  const inFlight = new Set<string>();
+  let maxInFlight = Number.POSITIVE_INFINITY;
+  let maxConnections = Number.POSITIVE_INFINITY;
   const waiters = new Set<() => void>();
   const scheduledFaults: SmtpFault[] = [];
   const scheduledDelays: number[] = [];
@@ -79,6 +103,19 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     logger: false,
     // Pooled clients keep their connections open; do not wait 30 s for them on stop().
     closeTimeout: 500,
+    onMailFrom(_address, session, callback) {
+      if (inFlight.size >= maxInFlight) {
+        stats.throttled += 1;
+        callback(Object.assign(new Error('Too many messages at once, try again later'), { responseCode: 421 }));
+        return;
+      }
+      inFlight.add(session.id);
+      stats.peakInFlight = Math.max(stats.peakInFlight, inFlight.size);
+      callback();
+    },
+    onClose(session) {
+      inFlight.delete(session.id);
+    },
     onRcptTo(address, _session, callback) {
       if (rates.rejectRecipients?.test(address.address)) {
         stats.permanent += 1;
@@ -112,13 +149,20 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           for (const wake of waiters) wake();
           callback();
         })
-        .catch((error: Error) => callback(error));
+        .catch((error: Error) => callback(error))
+        // Answered, or its client gone: no longer in flight.
+        .finally(() => inFlight.delete(session.id));
     },
   });
   // A client that vanishes mid-session (a worker killed, a socket cut by a 'drop' fault) is the
   // client's failure, not the server's; unhandled, the event would crash the process.
   server.on('error', () => {});
   server.server.on('connection', (socket: Socket) => {
+    if (sockets.size >= maxConnections) {
+      stats.refusedConnections += 1;
+      socket.destroy();
+      return;
+    }
     const remotePort = socket.remotePort ?? 0;
     sockets.set(remotePort, socket);
     socket.once('close', () => sockets.delete(remotePort));
@@ -138,6 +182,12 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     },
     setFaultRates(newRates) {
       rates = newRates;
+    },
+    throttleAbove(max) {
+      maxInFlight = max;
+    },
+    refuseConnectionsAbove(max) {
+      maxConnections = max;
     },
     waitForMessages(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

@@ -3,13 +3,16 @@ import { createDatabase } from '../lib/db/database.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
 import { createOutbox } from '../lib/email/outbox.server.ts';
 import { sendBulkEmailJob, sendEmailJob } from '../lib/email/send-email-job.ts';
+import { createSendWindow, type SendWindow } from '../lib/email/send-window.ts';
 import { jobs, type WorkerServices } from '../lib/job-registry.server.ts';
 import { createBoss, moveFormerQueues, startBoss } from '../lib/jobs/boss.server.ts';
-import { workJobs } from '../lib/jobs/work.server.ts';
+import { workJobs, type WorkingJobs } from '../lib/jobs/work.server.ts';
 import type { Logger } from '../lib/logging/logger.server.ts';
 import { createSendRate } from '../lib/rate-limit/send-rate.server.ts';
 
 export type RunningWorker = {
+  /** How many emails it may have in flight now, and has: what the SMTP server's answers made of SMTP_MAX_IN_FLIGHT. */
+  sendWindow: Pick<SendWindow, 'limit' | 'inFlight'>;
   /**
    * Stops fetching, lets the jobs in hand finish within the grace period (those still running then
    * are released for another worker to retry), then closes the SMTP and database pools.
@@ -23,13 +26,18 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   // emails' claims, and a worker killed meanwhile had more emails accepted but not recorded (the full
   // fault run: 13 sent twice for 11 kills, against 0 for 9). Four workers drained ~7% faster with 5.
   const db = createDatabase(config.databaseUrl);
-  const mailer = createMailer(config.smtp);
+  const mailer = createMailer(config.smtp, config.worker.maxEmailsInFlight);
+  const sendWindow = createSendWindow({ max: config.worker.maxEmailsInFlight });
+  // Only the cuts: a widening window is the normal course of a burst, a cut is the server pushing back.
+  sendWindow.onChange((limit, cut) => {
+    if (cut) logger.info({ emailsInFlight: limit }, 'the SMTP server pushed back; fewer emails in flight');
+  });
   const sendRate = config.emailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendEmailJob.name, config.emailSendRatePerSecond, logger)
     : undefined;
   // The bulk lane's own SMTP pool and budget: a person's confirmation never waits for a connection
   // or a share of the rate that an import's invitations hold (ADR 040).
-  const bulkMailer = createMailer(config.smtp);
+  const bulkMailer = createMailer(config.smtp, 1);
   const bulkSendRate = config.bulkEmailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendBulkEmailJob.name, config.bulkEmailSendRatePerSecond, logger)
     : undefined;
@@ -55,7 +63,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
       sendRate: bulkSendRate,
       tokenLifetimes: config.tokenLifetimes,
     },
-    worker: config.worker,
+    sendWindow,
     housekeeping: config.housekeeping,
     sessions: config.sessions,
     imports: config.imports,
@@ -67,6 +75,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     await bulkSendRate?.close();
     await db.$disconnect();
   };
+  let working: WorkingJobs;
   try {
     await startBoss(boss, jobs);
     const moved = await moveFormerQueues(boss, jobs);
@@ -75,7 +84,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     // a fresh worker otherwise pays for both between an SMTP server's acceptance and its record,
     // the window in which a crash sends the email twice.
     await db.$queryRaw`SELECT 1`;
-    await workJobs(boss, jobs, services, logger);
+    working = await workJobs(boss, jobs, services, logger);
   } catch (error) {
     // Let go of what was opened, so that the caller can simply try again.
     await boss.stop({ graceful: false }).catch(() => {});
@@ -85,8 +94,13 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   logger.info(config.worker, 'worker ready');
 
   return {
+    sendWindow,
     async stop() {
-      await boss.stop({ graceful: true, timeout: config.worker.shutdownGraceMs });
+      // The streamed loops settle through pg-boss, so they stop first, within the same grace.
+      const startedAt = Date.now();
+      await working.stopStreams(config.worker.shutdownGraceMs);
+      const graceLeft = Math.max(1, config.worker.shutdownGraceMs - (Date.now() - startedAt));
+      await boss.stop({ graceful: true, timeout: graceLeft });
       await close();
     },
   };

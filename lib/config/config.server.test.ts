@@ -8,7 +8,7 @@ describe('loadConfig', () => {
       smtp: { host: '127.0.0.1', port: 1025, secure: false, auth: undefined },
       mailFrom: 'Sign-up <no-reply@localhost>',
       appUrl: 'http://localhost:3000',
-      worker: { concurrency: 2, batchSize: 8, shutdownGraceMs: 20_000 },
+      worker: { maxEmailsInFlight: 100, shutdownGraceMs: 20_000 },
       emailSendRatePerSecond: undefined,
       housekeeping: {
         schedule: '17 3 * * *',
@@ -66,10 +66,10 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable without echoing its value', () => {
-    const load = () => loadConfig({ DATABASE_URL: 'secret-not-a-url', SMTP_PORT: 'seventy', WORKER_CONCURRENCY: '0' });
+    const load = () => loadConfig({ DATABASE_URL: 'secret-not-a-url', SMTP_PORT: 'seventy', SMTP_MAX_IN_FLIGHT: '0' });
     expect(load).toThrow(/DATABASE_URL/);
     expect(load).toThrow(/SMTP_PORT/);
-    expect(load).toThrow(/WORKER_CONCURRENCY/);
+    expect(load).toThrow(/SMTP_MAX_IN_FLIGHT/);
     expect(load).not.toThrow(/secret-not-a-url/);
   });
 });

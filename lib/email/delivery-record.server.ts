@@ -102,9 +102,9 @@ type ClaimRow = {
  * Claims the delivery for one send attempt, reads its recipient and, if its kind carries a token,
  * issues it for the account (naming the delivery's own recipient as the token's target) (replacing the user's earlier ones of its purpose), all in one statement: the send path
  * runs for every email, and each round trip costs the worker more CPU than the SMTP send.
- * Undefined when there is nothing to send now: sent already, the user gone, a kind sent only while
- * unconfirmed to a confirmed address, or another worker's claim still holding (`whyNotClaimed`
- * tells which).
+ * Undefined when there is nothing to send now: sent already, given up on (until an operator sends
+ * it back to the queue), the user gone, a kind sent only while unconfirmed to a confirmed address,
+ * or another worker's claim still holding (`whyNotClaimed` tells which).
  */
 export async function claimForSending(
   db: Database,
@@ -122,6 +122,7 @@ export async function claimForSending(
        WHERE d.id = ${deliveryId}::uuid
          AND d.kind = ${kind}
          AND d.sent_at IS NULL
+         AND d.status <> 'failed'
          AND (d.claimed_until IS NULL OR d.claimed_until < ${now})
          ${
            rules.onlyWhileUnconfirmed
@@ -184,6 +185,8 @@ export async function findDeliveryKind(db: Database, deliveryId: string): Promis
 
 export type NotClaimed =
   | { status: 'already-sent' }
+  /** Refused for good, or out of attempts: nothing more is tried until it is replayed. */
+  | { status: 'given-up'; reason: string }
   /** Another worker is sending it right now; ask again later. */
   | { status: 'busy' }
   | { status: 'skipped'; reason: 'user-gone' | 'already-confirmed' | 'other-kind' };
@@ -192,11 +195,12 @@ export type NotClaimed =
 export async function whyNotClaimed(db: Database, deliveryId: string, kind: EmailKind): Promise<NotClaimed> {
   const delivery = await db.emailDelivery.findUnique({
     where: { id: deliveryId },
-    select: { kind: true, sentAt: true, user: { select: { confirmedAt: true } } },
+    select: { kind: true, sentAt: true, status: true, lastError: true, user: { select: { confirmedAt: true } } },
   });
   // Records go with their user (ON DELETE CASCADE).
   if (!delivery) return { status: 'skipped', reason: 'user-gone' };
   if (delivery.sentAt) return { status: 'already-sent' };
+  if (delivery.status === 'failed') return { status: 'given-up', reason: delivery.lastError ?? 'unknown' };
   // Only a job made by hand can name another kind than its delivery's.
   if (delivery.kind !== kind) return { status: 'skipped', reason: 'other-kind' };
   if (emailKinds[kind].onlyWhileUnconfirmed && delivery.user?.confirmedAt) {

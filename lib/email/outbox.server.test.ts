@@ -17,7 +17,7 @@ let smtp: SmtpSink;
 let mailer: Mailer;
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  mailer = createMailer(smtp.url);
+  mailer = createMailer(smtp.url, 5);
 });
 afterAll(async () => {
   mailer.close();

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineJob } from '../jobs/job-definition.ts';
+import { defineJob, type JobOutcome } from '../jobs/job-definition.ts';
 import { findDeliveryKind, markRequeued } from './delivery-record.server.ts';
 import { emailKinds, type EmailKind } from './email-kinds.ts';
 import { sendEmail, type MailDeps, type SendResult } from './send-email.server.ts';
+import type { SendWindow } from './send-window.ts';
 
-type EmailJobDeps = { mail: MailDeps; worker: { concurrency: number; batchSize: number } };
+type EmailJobDeps = { mail: MailDeps; sendWindow: SendWindow };
 
 const emailKindSchema = z.enum(Object.keys(emailKinds) as [EmailKind, ...EmailKind[]]);
 
@@ -18,9 +19,16 @@ const retries = { retryLimit: 15, retryDelay: 2, retryBackoff: true, retryDelayM
 const deadLetter = { retentionSeconds: 30 * 24 * 60 * 60 };
 
 /**
- * The outbox's job: send the email a delivery record asks for. The payload names only the record
- * (and its kind), which says whom to write and what; a token is issued by the worker at send time,
- * so it never sits in the queue and a backlog cannot eat its lifetime.
+ * Where a queued email wakes the workers: a trigger on email_deliveries (its migration,
+ * 20261207050000_outbox_wakes_workers) notifies it for every row inserted as queued, so the NOTIFY
+ * commits with the email and its job.
+ */
+export const outboxWakeChannel = 'email_outbox';
+
+/**
+ * The outbox's one job: send the email a delivery record asks for. The payload names only the
+ * record (and its kind), which says whom to write and what; a token is issued by the worker at
+ * send time, so it never sits in the queue and a backlog cannot eat its lifetime.
  */
 export const sendEmailJob = defineJob<{ deliveryId: string; kind?: EmailKind }, EmailJobDeps>({
   name: 'email-send',
@@ -29,33 +37,28 @@ export const sendEmailJob = defineJob<{ deliveryId: string; kind?: EmailKind }, 
   // The kind was added to the payload with the outbox; a job queued before names only its record.
   payload: z.object({ deliveryId: z.uuid(), kind: emailKindSchema.optional() }),
   queue: {
-    // Wakes workers by LISTEN/NOTIFY on commit instead of waiting for their next poll.
-    notify: true,
+    // The workers hear of new emails from the outbox's own NOTIFY (outboxWakeChannel), not pg-boss's.
+    notify: false,
     ...retries,
     // A send takes well under a minute (the mailer's own timeouts are shorter); this bounds a job
     // whose worker keeps beating but never finishes.
     expireInSeconds: 60,
   },
   deadLetter,
-  // Fetch loops per process, each sending its batch at once: concurrency × batch size emails in
-  // flight. NOTIFY wakes them for new jobs; retries coming due are not announced, so the polling
-  // interval decides how soon those are picked up (and all jobs while LISTEN is down).
-  fetch: ({ worker }: EmailJobDeps) => ({
-    localConcurrency: worker.concurrency,
-    batchSize: worker.batchSize,
+  // As many emails in hand as the send window has room for (ADR 038). Retries coming due are not
+  // announced: the polling interval decides how soon those are picked up (and all jobs while LISTEN
+  // is down).
+  fetch: ({ sendWindow }: EmailJobDeps) => ({
+    window: sendWindow.lane('account'),
+    wakeChannel: outboxWakeChannel,
     pollingIntervalSeconds: 1,
-    notifyPollingIntervalSeconds: 1,
   }),
+  // The output says only how the job ended (the delivery record holds the rest), so that the jobs a
+  // worker finished meanwhile settle in a statement or two.
   async run({ mail }, payload, job) {
     const kind = payload.kind ?? (await findDeliveryKind(mail.db, payload.deliveryId));
     if (!kind) return { status: 'completed', output: { status: 'skipped', reason: 'user-gone' } };
-    const result = await sendEmail(mail, { deliveryId: payload.deliveryId, kind, lastAttempt: job.lastAttempt });
-    const output = { deliveryId: payload.deliveryId, ...result };
-    // Busy: the worker that holds the send records it soon; the retry then finds it sent.
-    if (result.status === 'busy') return { status: 'retry', output };
-    if (result.status !== 'failed') return { status: 'completed', output };
-    // A permanent refusal, or the last attempt, goes straight to the dead-letter queue.
-    return result.retry ? { status: 'retry', output } : { status: 'deadletter', output };
+    return outcomeOf(await sendEmail(mail, { deliveryId: payload.deliveryId, kind, lastAttempt: job.lastAttempt }));
   },
   onReplay: (tx, payloads) =>
     markRequeued(
@@ -63,6 +66,28 @@ export const sendEmailJob = defineJob<{ deliveryId: string; kind?: EmailKind }, 
       payloads.map((payload) => payload.deliveryId),
     ),
 });
+
+function outcomeOf(result: SendResult): JobOutcome {
+  switch (result.status) {
+    case 'sent':
+      return { status: 'completed', output: { status: 'sent' }, server: 'accepted' };
+    // The worker that holds the send records it soon; the retry then finds it sent.
+    case 'busy':
+      return { status: 'retry', output: { status: 'busy' } };
+    // An earlier run gave up on it (see claimForSending): this one, its last, ends in the dead letters.
+    case 'given-up':
+      return { status: 'deadletter', output: { status: 'failed', reason: result.reason } };
+    case 'failed': {
+      const output = { status: 'failed', reason: result.reason };
+      // Anything but a refusal of this very message says the server could not cope just now.
+      const server = result.permanent ? undefined : 'pushed-back';
+      // A permanent refusal, or the last attempt, goes to the dead-letter queue.
+      return result.retry ? { status: 'retry', output, server } : { status: 'deadletter', output, server };
+    }
+    default:
+      return { status: 'completed', output: result };
+  }
+}
 
 /** Deliveries per bulk job: a job row per 50 emails instead of one per email (ADR 040). */
 export const bulkEmailsPerJob = 50;
@@ -91,7 +116,9 @@ export const sendBulkEmailJob = defineJob<{ deliveryIds: string[]; kind: EmailKi
     for (const deliveryId of deliveryIds) {
       results.push({ deliveryId, ...(await sendEmail(bulkMail, { deliveryId, kind, lastAttempt: job.lastAttempt })) });
     }
-    const unsent = results.filter((result) => result.status === 'busy' || result.status === 'failed');
+    const unsent = results.filter(
+      (result) => result.status === 'busy' || result.status === 'failed' || result.status === 'given-up',
+    );
     const output = { sent: results.filter((result) => result.status === 'sent').length, unsent };
     // The retry sends only what is still unsent; emails refused for good, or failed on the last
     // attempt, leave the job to the dead-letter queue for an operator to replay.
@@ -99,7 +126,7 @@ export const sendBulkEmailJob = defineJob<{ deliveryIds: string[]; kind: EmailKi
       return { status: 'retry', output };
     }
     if (unsent.length > 0) {
-      const reasons = unsent.flatMap((result) => (result.status === 'failed' ? [result.reason] : []));
+      const reasons = unsent.flatMap((result) => ('reason' in result ? [result.reason] : []));
       return { status: 'deadletter', output: { ...output, reason: [...new Set(reasons)].join('; ') } };
     }
     return { status: 'completed', output };

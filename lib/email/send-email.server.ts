@@ -34,7 +34,8 @@ export type DeliveryAttempt = {
 export type SendResult =
   | NotClaimed
   | { status: 'sent'; messageId: string; attempt: number }
-  | { status: 'failed'; retry: boolean; reason: string };
+  /** `permanent`: the server refused this message for good; otherwise it pushed back, for now. */
+  | { status: 'failed'; retry: boolean; permanent: boolean; reason: string };
 
 /**
  * Sends the email a delivery record asks for, at most once: the one send path of every kind. A
@@ -69,7 +70,7 @@ export async function sendEmail(
       const { permanent, reason } = classifySmtpFailure(error);
       const retry = !permanent && !lastAttempt;
       await markFailedAttempt(db, deliveryId, { retry, reason });
-      return { status: 'failed', retry, reason };
+      return { status: 'failed', retry, permanent, reason };
     }
     await markSent(db, deliveryId, { messageId, at: new Date() }, claim);
     return { status: 'sent', messageId, attempt: claim.attempt };

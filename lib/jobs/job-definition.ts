@@ -2,12 +2,41 @@ import type { Queue, WorkOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { Transaction } from '../db/database.server.ts';
 
+/** How the server a run talked to coped, for a window that adapts to it (the email sends). */
+export type ServerSignal = 'accepted' | 'pushed-back';
+
 /** What a job's handler decided. pg-boss retries `retry` with the queue's backoff until its limit. */
-export type JobOutcome =
+export type JobOutcome = (
   | { status: 'completed'; output?: object }
   | { status: 'retry'; output?: object }
   /** Retrying cannot help: straight to the dead-letter queue, if the job has one, else failed for good. */
-  | { status: 'deadletter'; output?: object };
+  | { status: 'deadletter'; output?: object }
+) & { server?: ServerSignal };
+
+/** Room for runs, for a job whose fetching follows a window that adapts (see StreamedFetch). */
+export type RunWindow = {
+  /** How many more runs may start now. */
+  room(): number;
+  /** Counts one run in; the run's end releases it with how the server coped. */
+  take(): RunSlot;
+  /** Resolves once there is room, or `abort` fires. */
+  whenRoom(abort: AbortSignal): Promise<void>;
+};
+
+export type RunSlot = { release(signal?: ServerSignal): void };
+
+/** pg-boss's own loops: each fetches a batch, runs it, settles it, and only then fetches again. */
+export type BatchFetch = Pick<
+  WorkOptions,
+  'localConcurrency' | 'batchSize' | 'pollingIntervalSeconds' | 'notifyPollingIntervalSeconds'
+>;
+
+/**
+ * One loop per process that keeps `window` full (stream-jobs.server.ts): whenever there is room it
+ * fetches as many jobs as fit, and it settles runs as they end, whatever ended meanwhile in one go.
+ * A NOTIFY on `wakeChannel` wakes it for new jobs; it polls for retries coming due.
+ */
+export type StreamedFetch = { window: RunWindow; wakeChannel: string; pollingIntervalSeconds: number };
 
 /** The run of one job, as its handler sees it. */
 export type JobRun = {
@@ -37,9 +66,7 @@ export type JobDefinition<Payload extends object, Deps> = {
    */
   formerNames?: string[];
   /** How each worker process fetches it, from the worker's services (so it can be configured). */
-  fetch(
-    deps: Deps,
-  ): Pick<WorkOptions, 'localConcurrency' | 'batchSize' | 'pollingIntervalSeconds' | 'notifyPollingIntervalSeconds'>;
+  fetch(deps: Deps): BatchFetch | StreamedFetch;
   /** A recurring job: its cron expression (UTC), read from the worker's services so it can be configured. */
   schedule?: (deps: Deps) => string;
   /** Database failures and other surprises may throw: the run is then retried like `retry`. */

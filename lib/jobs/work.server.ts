@@ -1,7 +1,17 @@
 import 'server-only';
-import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
+import type { JobResult, PgBoss } from 'pg-boss';
 import type { Logger } from '../logging/logger.server.ts';
-import type { AnyJobDefinition, JobOutcome } from './job-definition.ts';
+import type { AnyJobDefinition, BatchFetch, StreamedFetch } from './job-definition.ts';
+import { runJob } from './run-job.server.ts';
+import { listenForWakes, streamJobs, type JobStream } from './stream-jobs.server.ts';
+
+export type WorkingJobs = {
+  /**
+   * Stops the streamed loops: they fetch no more, finish what they hold within `graceMs` and hand
+   * the rest back. pg-boss's own loops stop with pg-boss.
+   */
+  stopStreams(graceMs: number): Promise<void>;
+};
 
 /**
  * Subscribes this process to every job in `jobs` and installs their schedules. The wiring (payload
@@ -13,53 +23,67 @@ export async function workJobs<Deps>(
   jobs: readonly AnyJobDefinition<Deps>[],
   deps: Deps,
   logger: Logger,
-): Promise<void> {
+): Promise<WorkingJobs> {
+  const streams: { channel: string; stream: JobStream }[] = [];
   for (const job of jobs) {
-    await boss.work(
-      job.name,
-      {
-        // Fetched but not polled in a tight loop: NOTIFY wakes the workers for new jobs, and retries
-        // coming due are not announced, so the job's polling interval is their backstop.
-        pollingIntervalSeconds: 1,
-        ...job.fetch(deps),
-        // A full batch means a backlog: fetch again at once instead of waiting for the next poll.
-        burstWhenBatchFull: true,
-        perJobResults: true,
-        // For retryCount and retryLimit: a handler knows its last attempt.
-        includeMetadata: true,
-      },
-      (batch) => Promise.all(batch.map((run) => runJob(job, deps, run, logger))),
-    );
+    const fetch = job.fetch(deps);
+    if (isStreamed(fetch)) {
+      streams.push({ channel: fetch.wakeChannel, stream: streamJobs(boss, job, deps, fetch, logger) });
+    } else {
+      await workInBatches(boss, job, deps, fetch, logger);
+    }
     if (job.schedule) await boss.schedule(job.name, job.schedule(deps), {}, { tz: 'UTC' });
   }
+  const listeners = await Promise.all(
+    [...new Set(streams.map(({ channel }) => channel))].map((channel) =>
+      listenForWakes(
+        boss,
+        channel,
+        () => {
+          for (const entry of streams) if (entry.channel === channel) entry.stream.wake();
+        },
+        logger,
+      ),
+    ),
+  );
+  return {
+    async stopStreams(graceMs) {
+      await Promise.all(listeners.map((listener) => listener.close()));
+      await Promise.all(streams.map(({ stream }) => stream.stop(graceMs)));
+    },
+  };
 }
 
-async function runJob<Deps>(
+function isStreamed(fetch: BatchFetch | StreamedFetch): fetch is StreamedFetch {
+  return 'window' in fetch;
+}
+
+async function workInBatches<Deps>(
+  boss: PgBoss,
   job: AnyJobDefinition<Deps>,
   deps: Deps,
-  run: JobWithMetadata<unknown>,
-  parentLogger: Logger,
-): Promise<JobResult> {
-  const logger = parentLogger.child({ job: job.name, jobId: run.id, attempt: run.retryCount + 1 });
-  const payload = job.payload.safeParse(run.data);
-  if (!payload.success) {
-    // Retrying cannot mend it.
-    logger.error('malformed job; giving up on it');
-    return { id: run.id, status: 'deadletter', output: { reason: 'malformed job' } };
-  }
-  let outcome: JobOutcome;
-  try {
-    outcome = await job.run(deps, payload.data, {
-      id: run.id,
-      attempt: run.retryCount + 1,
-      lastAttempt: run.retryCount >= run.retryLimit,
-    });
-  } catch (error) {
-    // The database, most likely: leave it to pg-boss to retry (its settlement may fail too while the
-    // database is away; then the heartbeat lapses and another worker takes the job over).
-    logger.error({ err: error }, 'job failed');
-    return { id: run.id, status: 'failed', output: { reason: error instanceof Error ? error.message : 'unknown' } };
-  }
-  logger.info(outcome.output ?? {}, `job ${outcome.status}`);
-  return { id: run.id, status: outcome.status === 'retry' ? 'failed' : outcome.status, output: outcome.output };
+  fetch: BatchFetch,
+  logger: Logger,
+): Promise<void> {
+  await boss.work(
+    job.name,
+    {
+      // Fetched but not polled in a tight loop: retries coming due are not announced, so the job's
+      // polling interval is their backstop.
+      pollingIntervalSeconds: 1,
+      ...fetch,
+      // A full batch means a backlog: fetch again at once instead of waiting for the next poll.
+      burstWhenBatchFull: true,
+      perJobResults: true,
+      // For retryCount and retryLimit: a handler knows its last attempt.
+      includeMetadata: true,
+    },
+    (batch) =>
+      Promise.all(
+        batch.map(async (run): Promise<JobResult> => {
+          const { status, output } = await runJob(job, deps, run, logger);
+          return { id: run.id, status: status === 'retry' ? 'failed' : status, output };
+        }),
+      ),
+  );
 }

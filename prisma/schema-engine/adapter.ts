@@ -1,6 +1,6 @@
 /**
  * The driver adapter factory the wasm engine reaches PostgreSQL through: `@prisma/adapter-pg`,
- * with two fixes for schema-engine use.
+ * with three fixes for schema-engine use.
  */
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -51,8 +51,29 @@ function readCharColumns<Adapter extends SqlDriverAdapter>(adapter: Adapter): Ad
   return adapter;
 }
 
+/**
+ * adapter-pg runs a script (a migration) as the pieces between its semicolons, which cuts any
+ * statement with one inside it: a function's body, a string. The native engine sends the script
+ * whole, as one simple query, which PostgreSQL runs statement by statement in one transaction; so
+ * does this, with adapter-pg's own translation of a failure.
+ */
+function runScriptsWhole<Adapter extends SqlDriverAdapter & { underlyingDriver(): pg.Pool }>(
+  adapter: Adapter,
+): Adapter {
+  const pool = adapter.underlyingDriver();
+  const internals = adapter as unknown as { onError(error: unknown): never };
+  adapter.executeScript = async (script) => {
+    try {
+      await pool.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
+}
+
 async function connect(url: string) {
-  return readCharColumns(await new PrismaPg(url).connect());
+  return runScriptsWhole(readCharColumns(await new PrismaPg(url).connect()));
 }
 
 /**
