@@ -8,7 +8,7 @@ import type { ImportProcessing } from './imports/import-processing-strategy.ts';
 import { createUploadPool } from './imports/import-upload.server.ts';
 import { jobs } from './job-registry.server.ts';
 import { createBoss, startBoss } from './jobs/boss.server.ts';
-import { createLogger } from './logging/logger.server.ts';
+import { createLogger, type Logger } from './logging/logger.server.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/rate-limits.server.ts';
 
 export type WebServices = {
@@ -42,7 +42,7 @@ async function createWebServices(): Promise<WebServices> {
   const boss = await startBoss(createBoss(config.databaseUrl, 'web', logger), jobs);
   const db = createDatabase(config.databaseUrl);
   const limits = createRateLimits(config.databaseUrl, config.rateLimits, logger);
-  const outbox = createOutbox({ db, boss }, await deliveryStrategyFor(config, db));
+  const outbox = createOutbox({ db, boss }, await deliveryStrategyFor(config, db, logger));
   const uploads = createUploadPool(config.databaseUrl, logger);
   return { config, db, boss, limits, outbox, uploads, importProcessing: await importProcessingFor(config, db, outbox) };
 }
@@ -66,15 +66,17 @@ async function importProcessingFor(config: Config, db: Database, outbox: Outbox)
  * is chosen. Its mail code is loaded only then, so the web process of the real design carries no
  * SMTP client.
  */
-async function deliveryStrategyFor(config: Config, db: Database): Promise<DeliveryStrategy> {
+async function deliveryStrategyFor(config: Config, db: Database, logger: Logger): Promise<DeliveryStrategy> {
   if (config.signupEmailDelivery === 'deferred') return { mode: 'deferred' };
-  const [{ createMailer }, { sendEmail }] = await Promise.all([
+  const [{ createMailer }, { sendEmail }, { createSendRecorder }] = await Promise.all([
     import('./email/mailer.server.ts'),
     import('./email/send-email.server.ts'),
+    import('./email/send-recorder.server.ts'),
   ]);
   const mail = {
     db,
     mailer: createMailer(config.smtp, config.worker.maxEmailsInFlight),
+    recorder: createSendRecorder(config.databaseUrl, logger),
     appUrl: config.appUrl,
     mailFrom: config.mailFrom,
     tokenLifetimes: config.tokenLifetimes,

@@ -10,6 +10,7 @@ import { createDatabase, type Database } from '../lib/db/database.server.ts';
 import { createLogger } from '../lib/logging/logger.server.ts';
 import { claimForSending, sendClaimLeaseMs } from '../lib/email/delivery-record.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
+import { createSendRecorder } from '../lib/email/send-recorder.server.ts';
 import { createOutbox, type Outbox } from '../lib/email/outbox.server.ts';
 import { sendEmail } from '../lib/email/send-email.server.ts';
 import { cleanupJob } from '../lib/housekeeping/cleanup-job.ts';
@@ -209,11 +210,13 @@ describe('confirmation worker', () => {
     const { deliveryId } = await signUp('crash@example.com');
     // A worker sent the email and recorded it, then died before pg-boss marked the job done.
     const mailer = createMailer(smtp.url, 5);
+    const recorder = createSendRecorder(testDatabase.url, logger);
     const first = await sendEmail(
-      { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' },
+      { db, mailer, recorder, appUrl, mailFrom: 'Test <test@app.test>' },
       { deliveryId, kind: 'confirm', lastAttempt: false },
     );
     mailer.close();
+    await recorder.close();
     expect(first).toMatchObject({ status: 'sent' });
     await smtp.waitForMessages(1);
 
@@ -229,7 +232,8 @@ describe('confirmation worker', () => {
     const claim = await claimForSending(db, deliveryId, 'confirm');
     expect(claim?.attempt).toBe(1);
     const mailer = createMailer(smtp.url, 5);
-    const deps = { db, mailer, appUrl, mailFrom: 'Test <test@app.test>' };
+    const recorder = createSendRecorder(testDatabase.url, logger);
+    const deps = { db, mailer, recorder, appUrl, mailFrom: 'Test <test@app.test>' };
     try {
       expect(await sendEmail(deps, { deliveryId, kind: 'confirm', lastAttempt: false })).toEqual({ status: 'busy' });
       expect(smtp.messages).toHaveLength(0);
@@ -241,6 +245,7 @@ describe('confirmation worker', () => {
     } finally {
       claim?.release();
       mailer.close();
+      await recorder.close();
     }
     // The job itself, when a worker gets to it, finds the email sent.
     await startWorker();

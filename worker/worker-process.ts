@@ -3,6 +3,7 @@ import { createDatabase } from '../lib/db/database.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
 import { createOutbox } from '../lib/email/outbox.server.ts';
 import { sendBulkEmailJob, sendEmailJob } from '../lib/email/send-email-job.ts';
+import { createSendRecorder } from '../lib/email/send-recorder.server.ts';
 import { createSendWindow, type SendWindow } from '../lib/email/send-window.ts';
 import { jobs, type WorkerServices } from '../lib/job-registry.server.ts';
 import { createBoss, moveFormerQueues, startBoss } from '../lib/jobs/boss.server.ts';
@@ -27,6 +28,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   // fault run: 13 sent twice for 11 kills, against 0 for 9). Four workers drained ~7% faster with 5.
   const db = createDatabase(config.databaseUrl);
   const mailer = createMailer(config.smtp, config.worker.maxEmailsInFlight);
+  const recorder = createSendRecorder(config.databaseUrl, logger);
   const sendWindow = createSendWindow({ max: config.worker.maxEmailsInFlight });
   // Only the cuts: a widening window is the normal course of a burst, a cut is the server pushing back.
   sendWindow.onChange((limit, cut) => {
@@ -50,6 +52,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     mail: {
       db,
       mailer,
+      recorder,
       appUrl: config.appUrl,
       mailFrom: config.mailFrom,
       sendRate,
@@ -58,6 +61,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     bulkMail: {
       db,
       mailer: bulkMailer,
+      recorder,
       appUrl: config.appUrl,
       mailFrom: config.mailFrom,
       sendRate: bulkSendRate,
@@ -71,6 +75,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   const close = async () => {
     mailer.close();
     bulkMailer.close();
+    await recorder.close();
     await sendRate?.close();
     await bulkSendRate?.close();
     await db.$disconnect();

@@ -4,27 +4,33 @@ import type { Database } from '../db/database.server.ts';
 import { findToken } from '../tokens/tokens.server.ts';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
 import { withTestServices } from '../../testing/test-services.ts';
+import { createLogger } from '../logging/logger.server.ts';
 import { createMailer, type Mailer } from './mailer.server.ts';
 import type { Outbox } from './outbox.server.ts';
 import { bulkEmailsPerJob, sendBulkEmailJob, sendEmailJob } from './send-email-job.ts';
+import { createSendRecorder, type SendRecorder } from './send-recorder.server.ts';
 
 let db: Database;
 let boss: PgBoss;
 let outbox: Outbox;
-withTestServices((services) => ({ db, boss, outbox } = services));
+let url: string;
+withTestServices((services) => ({ url, db, boss, outbox } = services));
 
 let smtp: SmtpSink;
 let mailer: Mailer;
+let recorder: SendRecorder;
 beforeAll(async () => {
   smtp = await startSmtpSink();
-  mailer = createMailer(smtp.url);
+  mailer = createMailer(smtp.url, 1);
+  recorder = createSendRecorder(url, createLogger('worker'));
 });
 afterAll(async () => {
   mailer.close();
+  await recorder.close();
   await smtp.stop();
 });
 
-const bulkMail = () => ({ db, mailer, appUrl: 'http://app.test', mailFrom: 'Test <test@app.test>' });
+const bulkMail = () => ({ db, mailer, recorder, appUrl: 'http://app.test', mailFrom: 'Test <test@app.test>' });
 const run = (payload: { deliveryIds: string[]; kind: 'invitation' }, lastAttempt = false) =>
   sendBulkEmailJob.run({ bulkMail: bulkMail() }, payload, { id: 'job', attempt: 1, lastAttempt });
 

@@ -1,13 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConfirmationToken, confirmEmail } from '../accounts/confirm-email.server.ts';
 import { hashToken } from '../tokens/tokens.server.ts';
 import type { Database } from '../db/database.server.ts';
 import { withTestDatabase } from '../../testing/test-services.ts';
-import { claimForSending, markSent, whyNotClaimed } from './delivery-record.server.ts';
+import { createLogger } from '../logging/logger.server.ts';
+import { claimForSending, whyNotClaimed } from './delivery-record.server.ts';
+import { createSendRecorder, type SendRecorder } from './send-recorder.server.ts';
 
 let db: Database;
-withTestDatabase((database) => ({ db } = database));
+let recorder: SendRecorder;
+let databaseUrl: string;
+withTestDatabase((database) => ({ db, url: databaseUrl } = database));
+beforeAll(() => {
+  recorder = createSendRecorder(databaseUrl, createLogger('worker'));
+});
+afterAll(() => recorder.close());
 
 async function userWithDelivery(email: string) {
   const user = await db.user.create({ data: { email, passwordHash: 'x' } });
@@ -24,7 +32,7 @@ async function sendOnce(deliveryId: string): Promise<string | undefined> {
   const claim = await claimForSending(db, deliveryId, 'confirm');
   if (!claim) throw new Error('expected a claim');
   claim.release();
-  await markSent(db, deliveryId, { messageId: `<${deliveryId}@test>`, at: new Date() }, claim);
+  await recorder.recordSent(deliveryId, { messageId: `<${deliveryId}@test>`, at: new Date() }, claim);
   return claim.token?.token;
 }
 

@@ -1,6 +1,5 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Transaction } from '../db/database.server.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
@@ -163,7 +162,8 @@ export async function claimForSending(
       .then(({ count }) => {
         if (count === 1) heldUntil = until;
       })
-      // While the database is away the claim simply runs down; markSent stops trying when it has.
+      // While the database is away the claim simply runs down; the record of a send stops trying
+      // when it has (send-recorder.server.ts).
       .catch(() => {});
   }, sendClaimRenewalMs);
   const tokenIssued = token && userId && !(rules.token?.onlyWhileUnconfirmed && confirmedAt);
@@ -208,32 +208,6 @@ export async function whyNotClaimed(db: Database, deliveryId: string, kind: Emai
     return { status: 'skipped', reason: 'already-confirmed' };
   }
   return { status: 'busy' };
-}
-
-// The SMTP server has the message by now; losing this write would send it again on the job's next
-// run. So ride out a database outage (a restart takes seconds) for as long as this worker's claim on
-// the delivery holds: until then no other worker sends it, after it one may.
-export async function markSent(
-  db: Database,
-  deliveryId: string,
-  sent: { messageId: string; at: Date },
-  claim: SendClaim,
-): Promise<void> {
-  for (let pauseMs = 250; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
-    try {
-      // Raw, as the claim: through the query builder this one update cost the worker about as much
-      // CPU as the rest of the send.
-      await db.$executeRaw`
-        UPDATE email_deliveries
-           SET status = 'sent', message_id = ${sent.messageId}, sent_at = ${sent.at},
-               sent_attempt = ${claim.attempt}, last_error = NULL, updated_at = ${sent.at}
-         WHERE id = ${deliveryId}::uuid`;
-      return;
-    } catch (error) {
-      if (Date.now() + pauseMs >= claim.heldUntil().getTime()) throw error;
-      await sleep(pauseMs);
-    }
-  }
 }
 
 export async function markFailedAttempt(

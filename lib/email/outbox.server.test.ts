@@ -7,20 +7,26 @@ import { createMailer, type Mailer } from './mailer.server.ts';
 import { createOutbox, type Outbox } from './outbox.server.ts';
 import { sendEmailJob } from './send-email-job.ts';
 import { sendEmail } from './send-email.server.ts';
+import { createSendRecorder, type SendRecorder } from './send-recorder.server.ts';
+import { createLogger } from '../logging/logger.server.ts';
 
 let db: Database;
 let boss: PgBoss;
 let deferred: Outbox;
-withTestServices((services) => ({ db, boss, outbox: deferred } = services));
+let url: string;
+withTestServices((services) => ({ url, db, boss, outbox: deferred } = services));
 
 let smtp: SmtpSink;
 let mailer: Mailer;
+let recorder: SendRecorder;
 beforeAll(async () => {
   smtp = await startSmtpSink();
   mailer = createMailer(smtp.url, 5);
+  recorder = createSendRecorder(url, createLogger('web'));
 });
 afterAll(async () => {
   mailer.close();
+  await recorder.close();
   await smtp.stop();
 });
 
@@ -68,7 +74,7 @@ describe('the outbox, deferred (the product)', () => {
 
 describe('the outbox, sending in the request (the benchmark baseline)', () => {
   const inRequest = () => {
-    const mail = { db, mailer, appUrl: 'http://app.test', mailFrom: 'Test <test@app.test>' };
+    const mail = { db, mailer, recorder, appUrl: 'http://app.test', mailFrom: 'Test <test@app.test>' };
     return createOutbox({ db, boss }, { mode: 'in-request', send: (attempt) => sendEmail(mail, attempt) });
   };
 

@@ -2,20 +2,16 @@ import 'server-only';
 import type { Database } from '../db/database.server.ts';
 import type { SendRate } from '../rate-limit/send-rate.server.ts';
 import type { TokenLifetimes } from '../tokens/tokens.server.ts';
-import {
-  claimForSending,
-  markFailedAttempt,
-  markSent,
-  whyNotClaimed,
-  type NotClaimed,
-} from './delivery-record.server.ts';
+import { claimForSending, markFailedAttempt, whyNotClaimed, type NotClaimed } from './delivery-record.server.ts';
 import { emailKinds, type EmailKind } from './email-kinds.ts';
 import type { Mailer } from './mailer.server.ts';
+import type { SendRecorder } from './send-recorder.server.ts';
 import { classifySmtpFailure } from './smtp-failure.ts';
 
 export type MailDeps = {
   db: Database;
   mailer: Mailer;
+  recorder: SendRecorder;
   appUrl: string;
   mailFrom: string;
   /** The global send rate across every worker, when one is set. */
@@ -46,7 +42,7 @@ export type SendResult =
  * claim (see claimForSending). SMTP failures are answers (retry or not); database failures throw.
  */
 export async function sendEmail(
-  { db, mailer, appUrl, mailFrom, sendRate, tokenLifetimes }: MailDeps,
+  { db, mailer, recorder, appUrl, mailFrom, sendRate, tokenLifetimes }: MailDeps,
   { deliveryId, kind, lastAttempt }: DeliveryAttempt,
   now = new Date(),
 ): Promise<SendResult> {
@@ -72,7 +68,7 @@ export async function sendEmail(
       await markFailedAttempt(db, deliveryId, { retry, reason });
       return { status: 'failed', retry, permanent, reason };
     }
-    await markSent(db, deliveryId, { messageId, at: new Date() }, claim);
+    await recorder.recordSent(deliveryId, { messageId, at: new Date() }, claim);
     return { status: 'sent', messageId, attempt: claim.attempt };
   } finally {
     claim.release();

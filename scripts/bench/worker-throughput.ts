@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { fromPrisma } from 'pg-boss';
 import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import type { WebServices } from '../../lib/services.server.ts';
 import { hashPassword } from '../../lib/accounts/password.server.ts';
@@ -101,13 +102,18 @@ async function createUsers({ db }: Pick<WebServices, 'db' | 'boss' | 'outbox'>, 
   return users;
 }
 
-/** One insert, so the whole backlog is there at once; NOTIFY wakes the workers on its commit. */
+/**
+ * The deliveries and their jobs in one transaction, so the whole backlog is there at once: the
+ * outbox's NOTIFY wakes the workers on its commit, and they find every job.
+ */
 async function enqueue({ db, boss }: Pick<WebServices, 'db' | 'boss' | 'outbox'>, userIds: string[]): Promise<number> {
-  const deliveries = await db.emailDelivery.createManyAndReturn({
-    data: userIds.map((userId) => ({ id: randomUUID(), userId, kind: 'confirm' as const })),
-    select: { id: true },
+  await db.$transaction(async (tx) => {
+    const deliveries = await tx.emailDelivery.createManyAndReturn({
+      data: userIds.map((userId) => ({ id: randomUUID(), userId, kind: 'confirm' as const })),
+      select: { id: true },
+    });
+    const jobs = deliveries.map(({ id }) => ({ data: { deliveryId: id, kind: 'confirm' as const } }));
+    await boss.insert(sendEmailJob.name, jobs, { db: fromPrisma(tx) });
   });
-  const jobs = deliveries.map(({ id }) => ({ data: { deliveryId: id, kind: 'confirm' as const } }));
-  await boss.insert(sendEmailJob.name, jobs);
   return performance.now();
 }
