@@ -37,9 +37,8 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   const sendRate = config.emailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendEmailJob.name, config.emailSendRatePerSecond, logger)
     : undefined;
-  // The bulk lane's own SMTP pool and budget: a person's confirmation never waits for a connection
-  // or a share of the rate that an import's invitations hold (ADR 040).
-  const bulkMailer = createMailer(config.smtp, 1);
+  // The bulk lane's own budget: a person's confirmation never waits for a share of the rate that an
+  // import's invitations hold (ADR 040); the send window keeps their connections apart (ADR 038).
   const bulkSendRate = config.bulkEmailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendBulkEmailJob.name, config.bulkEmailSendRatePerSecond, logger)
     : undefined;
@@ -60,7 +59,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     },
     bulkMail: {
       db,
-      mailer: bulkMailer,
+      mailer,
       recorder,
       appUrl: config.appUrl,
       mailFrom: config.mailFrom,
@@ -74,7 +73,6 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   };
   const close = async () => {
     mailer.close();
-    bulkMailer.close();
     await recorder.close();
     await sendRate?.close();
     await bulkSendRate?.close();
