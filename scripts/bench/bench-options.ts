@@ -27,15 +27,20 @@ const optionsSchema = z
     BENCH_SECTIONS: z
       .string()
       .transform((value) => value.split(',').map((part) => part.trim()))
-      .pipe(z.array(z.enum(['signups', 'workers', 'imports'])).min(1))
-      .default(['signups', 'workers', 'imports']),
+      .pipe(z.array(z.enum(['signups', 'workers', 'mail', 'imports'])).min(1))
+      .default(['signups', 'workers', 'mail', 'imports']),
     // Upload sizes timed against a bare insert, the file the worker's users/s is measured on, and the
     // legacy uploader's run.
     BENCH_IMPORT_SIZES_MB: list(z.number().int().min(1).max(2000)).default([1, 100]),
     BENCH_IMPORT_ROWS: z.coerce.number().int().min(100).max(500_000).default(100_000),
     BENCH_UPLOADER_FILES: z.coerce.number().int().min(1).max(200).default(5),
     BENCH_UPLOADER_ROWS: z.coerce.number().int().min(1).max(500_000).default(5000),
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(2),
+    // Mail under load (issue 19): a burst of sign-ups for two workers, and one client signing up
+    // without a pause for one worker, each email held this long by the SMTP sink.
+    BENCH_BURST_SIGNUPS: z.coerce.number().int().min(0).max(5000).default(300),
+    BENCH_BURST_SECONDS: z.coerce.number().positive().max(600).default(8.5),
+    BENCH_SUSTAINED_SIGNUPS: z.coerce.number().int().min(0).max(5000).default(200),
+    BENCH_MAIL_SMTP_LATENCY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
   })
   .transform((env) => ({
     smtpLatenciesMs: env.BENCH_SMTP_LATENCIES_MS,
@@ -53,7 +58,12 @@ const optionsSchema = z
     importRows: env.BENCH_IMPORT_ROWS,
     uploaderFiles: env.BENCH_UPLOADER_FILES,
     uploaderRows: env.BENCH_UPLOADER_ROWS,
-    workerConcurrency: env.WORKER_CONCURRENCY,
+    mail: {
+      burstSignups: env.BENCH_BURST_SIGNUPS,
+      burstSeconds: env.BENCH_BURST_SECONDS,
+      sustainedSignups: env.BENCH_SUSTAINED_SIGNUPS,
+      smtpLatencyMs: env.BENCH_MAIL_SMTP_LATENCY_MS,
+    },
   }));
 
 export type BenchOptions = z.infer<typeof optionsSchema>;

@@ -61,7 +61,7 @@ const measured: Omit<BenchResults, 'targets'> = {
   workers: [
     {
       workers: 4,
-      concurrencyPerWorker: 4,
+      maxEmailsInFlight: 100,
       backlog: 3000,
       delivered: 3000,
       drained: true,
@@ -71,6 +71,18 @@ const measured: Omit<BenchResults, 'targets'> = {
       peakRssBytes: [140 * 2 ** 20],
       workerCpuMsPerEmail: 3,
       loadAverage: 1,
+    },
+  ],
+  mail: [
+    {
+      name: 'burst',
+      load: { kind: 'burst', signups: 300, overSeconds: 8.5 },
+      workers: 2,
+      smtpLatencyMs: 1000,
+      created: 300,
+      accepted: 300,
+      signupToAcceptedMs: summarize([1100, 1400, 2600]),
+      signupSeconds: 8.6,
     },
   ],
   enumeration: {
@@ -116,7 +128,10 @@ describe('evaluateTargets', () => {
       'Deferred p95, 1 concurrent, ÷ (hash + transaction = 13.0 ms)': true,
       'Deferred sign-ups/s, 1 concurrent, ÷ hash-bound limit (2 cores ÷ hash = 167/s)': false,
       'Sign-up response → email accepted by SMTP, p95, 0 ms SMTP, 1 concurrent': true,
-      'Worker throughput, 4 workers × 4, 3000 queued': true,
+      'Worker throughput, 4 workers, 3000 queued, 0 ms SMTP': false,
+      'Mail, burst (300 sign-ups, 2 worker(s), 1000 ms SMTP): emails not accepted': true,
+      'Mail, burst (300 sign-ups, 2 worker(s), 1000 ms SMTP): sign-up → accepted, p95': true,
+      'Mail, burst (300 sign-ups, 2 worker(s), 1000 ms SMTP): sign-up → accepted, slowest': true,
       'Peak RSS of the web process (next start), deferred, up to 1 concurrent': true,
       'Peak RSS of a worker process (largest seen)': false,
       'Sign-up: known vs unknown address indistinguishable by server time (|AUC − 0.5| in standard errors)': true,

@@ -143,7 +143,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     '',
     table(
       [
-        'Workers × concurrency',
+        'Workers × most in flight',
         'Backlog',
         'Delivered',
         'Drain',
@@ -154,7 +154,7 @@ export function renderReport(results: BenchResults, chartFile: string): string {
         'Load',
       ],
       results.workers.map((drain) => [
-        `${drain.workers} × ${drain.concurrencyPerWorker}`,
+        `${drain.workers} × ${drain.maxEmailsInFlight}`,
         String(drain.backlog),
         `${drain.delivered}${drain.drained ? '' : ' (time limit)'}`,
         `${drain.drainSeconds.toFixed(1)} s`,
@@ -163,6 +163,24 @@ export function renderReport(results: BenchResults, chartFile: string): string {
         ms(drain.workerCpuMsPerEmail),
         drain.peakRssBytes.map(mb).join(', '),
         drain.loadAverage.toFixed(1),
+      ]),
+    ),
+    '',
+    '## Mail under load',
+    '',
+    "Sign-ups through the JSON route on the workers' defaults, every SMTP transaction held by the sink for the latency shown: a burst fired on a schedule whatever the answers, and one client signing up again as soon as it is answered. From each 201 to its email accepted by the SMTP server.",
+    '',
+    table(
+      ['Case', 'Sign-ups', 'Workers', 'SMTP latency', 'Accepted', 'p50', 'p95', 'Slowest'],
+      results.mail.map((mailCase) => [
+        mailCase.load.kind === 'burst' ? `burst over ${mailCase.load.overSeconds} s` : 'sustained, 1 concurrent',
+        String(mailCase.created),
+        String(mailCase.workers),
+        `${mailCase.smtpLatencyMs} ms`,
+        `${mailCase.accepted}/${mailCase.created}`,
+        ms(mailCase.signupToAcceptedMs?.p50),
+        ms(mailCase.signupToAcceptedMs?.p95),
+        ms(mailCase.signupToAcceptedMs?.max),
       ]),
     ),
     '',

@@ -2,6 +2,7 @@ import type { BenchOptions } from './bench-options.ts';
 import type { Distribution } from './distribution.ts';
 import type { EnumerationTiming } from './enumeration-timing.ts';
 import type { ImportBench } from './import-bench.ts';
+import type { MailCase } from './mail-under-load.ts';
 import type { SignupFloor } from './sign-up-floor.ts';
 import type { WorkerThroughput } from './worker-throughput.ts';
 
@@ -90,6 +91,8 @@ export type BenchResults = {
   signups: SignupRun[];
   modes: ModeSummary[];
   workers: WorkerThroughput[];
+  /** Sign-up to email accepted under a burst and under sustained sign-ups, at a slow SMTP server. */
+  mail: MailCase[];
   /** Known against unknown addresses, deferred mode; absent when BENCH_ENUMERATION_SAMPLES is 0. */
   enumeration?: EnumerationTiming;
   /** Uploads, memory, processing and the legacy uploader; absent when BENCH_SECTIONS leaves them out. */

@@ -32,6 +32,8 @@ import { measureImports } from './import-bench.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
+import { loadConfig } from '../../lib/config/config.server.ts';
+import { measureMailCase, type MailCase } from './mail-under-load.ts';
 import { measureWorkerThroughput, type WorkerThroughput } from './worker-throughput.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -52,6 +54,8 @@ type Stack = {
   env: NodeJS.ProcessEnv;
   outputDir: string;
   databasePid: number;
+  /** The workers' SMTP_MAX_IN_FLIGHT, as their configuration reads it. */
+  maxEmailsInFlight: number;
 };
 
 const options = loadBenchOptions();
@@ -97,12 +101,12 @@ try {
     appPort,
     outputDir,
     databasePid: await database.serverPid(),
+    maxEmailsInFlight: loadConfig(process.env).worker.maxEmailsInFlight,
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
       SMTP_URL: sink.url,
       APP_URL: appUrl,
-      WORKER_CONCURRENCY: String(options.workerConcurrency),
       // The load comes from one address at a rate no real client has: the limits would answer most of it.
       SIGNUP_LIMIT_PER_MINUTE: '10000000',
       SIGNUP_LIMIT_PER_CLIENT: '10000000',
@@ -132,6 +136,7 @@ try {
     const workers: WorkerThroughput[] = [];
     const workerCounts = options.sections.includes('workers') ? options.workerCounts : [];
     for (const count of workerCounts) workers.push(await measureWorkers(stack, count));
+    const mail = options.sections.includes('mail') ? await measureMail(stack) : [];
     const imports = options.sections.includes('imports')
       ? await measureImports(
           {
@@ -173,6 +178,7 @@ try {
       signups,
       modes,
       workers,
+      mail,
       enumeration,
       imports,
     };
@@ -284,6 +290,76 @@ async function measureMode(
   }
 }
 
+/**
+ * Mail under load, on the workers' defaults and a 1 s SMTP server: a launch-day burst (fired on a
+ * schedule, whatever the answers) for two workers, then one client signing up without a pause for
+ * one worker. Each case has a web process and workers of its own, so no backlog carries over.
+ */
+async function measureMail(stack: Stack): Promise<MailCase[]> {
+  const { options, sink, appUrl } = stack;
+  const cases = [
+    {
+      name: 'burst',
+      workers: 2,
+      load: { kind: 'burst', signups: options.mail.burstSignups, overSeconds: options.mail.burstSeconds },
+    },
+    { name: 'sustained', workers: 1, load: { kind: 'sustained', signups: options.mail.sustainedSignups } },
+  ] as const;
+  const results: MailCase[] = [];
+  for (const mailCase of cases) {
+    if (mailCase.load.signups === 0) continue;
+    log(
+      `mail, ${mailCase.name}: ${mailCase.load.signups} sign-ups, ${mailCase.workers} worker(s), SMTP ${options.mail.smtpLatencyMs} ms…`,
+    );
+    const logDir = path.join(stack.outputDir, 'logs', `mail-${mailCase.name}`);
+    await mkdir(logDir, { recursive: true });
+    const workers = await Promise.all(
+      Array.from({ length: mailCase.workers }, (_, index) =>
+        startWorker(stack.supervisor, `worker-${index + 1}`, {
+          root,
+          env: stack.env,
+          logFile: path.join(logDir, `worker-${index + 1}.log`),
+        }),
+      ),
+    );
+    const web = await startWeb(stack.supervisor, 'web', stack.appPort, {
+      root,
+      env: stack.env,
+      logFile: path.join(logDir, 'web.log'),
+    });
+    try {
+      sink.setLatency(0);
+      const warmUp = await runSignupLoad({
+        appUrl,
+        connections: 2,
+        durationSeconds: 1,
+        tag: `mail-${mailCase.name}-warm-up`,
+      });
+      await deliverOrDiscard(stack, warmUp);
+      sink.setLatency(options.mail.smtpLatencyMs);
+      const measured = await measureMailCase({
+        ...mailCase,
+        smtpLatencyMs: options.mail.smtpLatencyMs,
+        appUrl,
+        sink,
+        tag: `mail-${mailCase.name}`,
+        timeoutSeconds: options.drainTimeoutSeconds,
+      });
+      const delays = measured.signupToAcceptedMs;
+      log(
+        `  ${measured.accepted}/${measured.created} accepted; sign-up → accepted p50 ${delays?.p50.toFixed(0)} ms, ` +
+          `p95 ${delays?.p95.toFixed(0)} ms, slowest ${delays?.max.toFixed(0)} ms`,
+      );
+      results.push(measured);
+    } finally {
+      sink.setLatency(0);
+      await web.stop();
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+  }
+  return results;
+}
+
 /** CPU time used so far, in ms: the machine's, and each process's that serves the sign-ups. */
 async function readCpu(
   { databasePid }: Stack,
@@ -381,7 +457,9 @@ async function deliverOrDiscard({ sink, services, options }: Stack, load: Signup
 
 async function measureWorkers(stack: Stack, count: number): Promise<WorkerThroughput> {
   const { options } = stack;
-  log(`${count} worker(s) × ${options.workerConcurrency}: draining ${options.backlog} queued emails…`);
+  log(
+    `${count} worker(s), up to ${stack.maxEmailsInFlight} emails in flight each: draining ${options.backlog} queued emails…`,
+  );
   const logDir = path.join(stack.outputDir, 'logs', `workers-${count}`);
   await mkdir(logDir, { recursive: true });
   stack.sink.setLatency(0);
@@ -399,7 +477,7 @@ async function measureWorkers(stack: Stack, count: number): Promise<WorkerThroug
         ),
       ),
     workers: count,
-    concurrencyPerWorker: options.workerConcurrency,
+    maxEmailsInFlight: stack.maxEmailsInFlight,
     backlog: options.backlog,
     timeoutSeconds: options.drainTimeoutSeconds,
     tag: `drain-${count}`,

@@ -10,7 +10,8 @@ import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
 
 export type WorkerThroughput = {
   workers: number;
-  concurrencyPerWorker: number;
+  /** SMTP_MAX_IN_FLIGHT: the most emails each worker may have in flight (it adapts below that). */
+  maxEmailsInFlight: number;
   backlog: number;
   delivered: number;
   /** False when the time limit ended the drain first. */
@@ -33,7 +34,7 @@ type DrainOptions = {
   sink: DelayedSmtpSink;
   startWorkers(count: number): Promise<SupervisedProcess[]>;
   workers: number;
-  concurrencyPerWorker: number;
+  maxEmailsInFlight: number;
   backlog: number;
   timeoutSeconds: number;
   tag: string;
@@ -74,7 +75,7 @@ export async function measureWorkerThroughput(options: DrainOptions): Promise<Wo
   const cpuMs = statsAfter.reduce((sum, stats, index) => sum + stats.cpuMs - (cpuBefore[index]?.cpuMs ?? 0), 0);
   return {
     workers,
-    concurrencyPerWorker: options.concurrencyPerWorker,
+    maxEmailsInFlight: options.maxEmailsInFlight,
     backlog,
     delivered,
     drained: missing === 0,
