@@ -17,9 +17,9 @@ export type WorkerServices = {
   boss: PgBoss;
   outbox: Outbox;
   mail: MailDeps;
-  /** The bulk lane's mail: a send budget of its own (see sendBulkEmailJob). */
+  /** The bulk lane's mail: an SMTP pool and send budget of its own (see sendBulkEmailJob). */
   bulkMail: MailDeps;
-  /** How many emails this worker may have in flight now: every email queue's fetching follows it. */
+  /** How many emails of `email-send` this worker may have in flight now: its fetching follows it. */
   sendWindow: SendWindow;
   housekeeping: Config['housekeeping'];
   sessions: Config['sessions'];

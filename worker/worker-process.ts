@@ -37,8 +37,9 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   const sendRate = config.emailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendEmailJob.name, config.emailSendRatePerSecond, logger)
     : undefined;
-  // The bulk lane's own budget: a person's confirmation never waits for a share of the rate that an
-  // import's invitations hold (ADR 040); the send window keeps their connections apart (ADR 038).
+  // The bulk lane's own SMTP pool and budget: a person's confirmation never waits for a connection
+  // or a share of the rate that an import's invitations hold (ADR 040).
+  const bulkMailer = createMailer(config.smtp, 1);
   const bulkSendRate = config.bulkEmailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendBulkEmailJob.name, config.bulkEmailSendRatePerSecond, logger)
     : undefined;
@@ -59,7 +60,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     },
     bulkMail: {
       db,
-      mailer,
+      mailer: bulkMailer,
       recorder,
       appUrl: config.appUrl,
       mailFrom: config.mailFrom,
@@ -73,6 +74,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
   };
   const close = async () => {
     mailer.close();
+    bulkMailer.close();
     await recorder.close();
     await sendRate?.close();
     await bulkSendRate?.close();

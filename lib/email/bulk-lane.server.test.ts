@@ -9,7 +9,6 @@ import { createMailer, type Mailer } from './mailer.server.ts';
 import type { Outbox } from './outbox.server.ts';
 import { bulkEmailsPerJob, sendBulkEmailJob, sendEmailJob } from './send-email-job.ts';
 import { createSendRecorder, type SendRecorder } from './send-recorder.server.ts';
-import { createSendWindow } from './send-window.ts';
 
 let db: Database;
 let boss: PgBoss;
@@ -33,11 +32,7 @@ afterAll(async () => {
 
 const bulkMail = () => ({ db, mailer, recorder, appUrl: 'http://app.test', mailFrom: 'Test <test@app.test>' });
 const run = (payload: { deliveryIds: string[]; kind: 'invitation' }, lastAttempt = false) =>
-  sendBulkEmailJob.run({ bulkMail: bulkMail(), sendWindow: createSendWindow({ max: 10 }) }, payload, {
-    id: 'job',
-    attempt: 1,
-    lastAttempt,
-  });
+  sendBulkEmailJob.run({ bulkMail: bulkMail() }, payload, { id: 'job', attempt: 1, lastAttempt });
 
 async function invitedUsers(count: number, tag: string) {
   return db.user.createManyAndReturn({

@@ -95,31 +95,22 @@ export const bulkEmailsPerJob = 50;
 /**
  * The bulk lane: the emails an import asks for (invitations, and the confirmations of `notify:
  * confirm`), a job per group of deliveries. A queue of its own, so a backlog of 100,000 waits here
- * and never ahead of a person's confirmation in `email-send`. Its jobs take their room in the
- * worker's send window (ADR 038) as the bulk lane: at most its share, and none while an account
- * email waits; each sends its deliveries one after another, on a send budget of its own
- * (BULK_EMAIL_SEND_RATE_PER_SECOND). Each delivery is sent at most once, as in `email-send`: a
- * retried or taken-over job skips the ones already sent.
+ * and never ahead of a person's confirmation in `email-send`; one fetch loop per worker sending one
+ * email at a time, on an SMTP pool and a send budget of its own (BULK_EMAIL_SEND_RATE_PER_SECOND),
+ * so it holds neither the connections nor the rate that sign-ups use. Each delivery is sent at
+ * most once, as in `email-send`: a retried or taken-over job skips the ones already sent.
  */
-export const sendBulkEmailJob = defineJob<
-  { deliveryIds: string[]; kind: EmailKind },
-  { bulkMail: MailDeps; sendWindow: SendWindow }
->({
+export const sendBulkEmailJob = defineJob<{ deliveryIds: string[]; kind: EmailKind }, { bulkMail: MailDeps }>({
   name: 'email-send-bulk',
   payload: z.object({ deliveryIds: z.array(z.uuid()).min(1).max(bulkEmailsPerJob), kind: emailKindSchema }),
   queue: {
-    // Woken, like `email-send`, by the outbox's NOTIFY (outboxWakeChannel).
-    notify: false,
+    notify: true,
     ...retries,
     // Fifty sends at a low rate take minutes; the heartbeat, not the expiry, finds a dead worker.
     expireInSeconds: 30 * 60,
   },
   deadLetter,
-  fetch: ({ sendWindow }) => ({
-    window: sendWindow.lane('bulk'),
-    wakeChannel: outboxWakeChannel,
-    pollingIntervalSeconds: 1,
-  }),
+  fetch: () => ({ localConcurrency: 1, batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 }),
   async run({ bulkMail }, { deliveryIds, kind }, job) {
     const results: (SendResult & { deliveryId: string })[] = [];
     for (const deliveryId of deliveryIds) {
@@ -129,19 +120,16 @@ export const sendBulkEmailJob = defineJob<
       (result) => result.status === 'busy' || result.status === 'failed' || result.status === 'given-up',
     );
     const output = { sent: results.filter((result) => result.status === 'sent').length, unsent };
-    // For the send window: one push-back among the sends says the server could not cope just now.
-    const pushedBack = results.some((result) => result.status === 'failed' && !result.permanent);
-    const server = pushedBack ? 'pushed-back' : output.sent > 0 ? 'accepted' : undefined;
     // The retry sends only what is still unsent; emails refused for good, or failed on the last
     // attempt, leave the job to the dead-letter queue for an operator to replay.
     if (unsent.some((result) => result.status === 'busy' || (result.status === 'failed' && result.retry))) {
-      return { status: 'retry', output, server };
+      return { status: 'retry', output };
     }
     if (unsent.length > 0) {
       const reasons = unsent.flatMap((result) => ('reason' in result ? [result.reason] : []));
-      return { status: 'deadletter', output: { ...output, reason: [...new Set(reasons)].join('; ') }, server };
+      return { status: 'deadletter', output: { ...output, reason: [...new Set(reasons)].join('; ') } };
     }
-    return { status: 'completed', output, server };
+    return { status: 'completed', output };
   },
   onReplay: (tx, payloads) =>
     markRequeued(
