@@ -10,7 +10,6 @@ import type { SignUpError, SignUpOutcome } from './sign-up-load.ts';
 export type FaultReport = {
   rows: [string, string | number][];
   lost: number;
-  duplicated: number;
   serverErrorsOutsideRestart: number;
 };
 
@@ -149,7 +148,6 @@ export function buildReport({
 
   return {
     lost: lost.length + vanished.length + resetsLost.length,
-    duplicated: duplicated.length + resetsDuplicated,
     serverErrorsOutsideRestart,
     rows: [
       ['sign-ups attempted', outcomes.length],

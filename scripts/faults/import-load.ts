@@ -90,7 +90,7 @@ async function retrying<T>(
   return undefined;
 }
 
-export type ImportFacts = { rows: [string, string | number][]; lost: number; duplicated: number };
+export type ImportFacts = { rows: [string, string | number][]; lost: number };
 
 /**
  * What became of the imports: every one completed, every valid address one user and one invitation
@@ -129,7 +129,6 @@ export async function checkImports(
     const notCompleted = load.importIds.length - completed;
     return {
       lost: withoutUser.length + withoutInvitation.length + notCompleted + load.givenUp,
-      duplicated,
       rows: [
         ['imports uploaded and given metadata (202s)', load.importIds.length],
         ['imports given up by the uploader', load.givenUp],
