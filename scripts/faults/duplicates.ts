@@ -58,6 +58,8 @@ export function describeDuplicate(duplicate: Duplicate, runStartedAt: number): s
   const why =
     duplicate.killAfterMs === undefined
       ? 'NO worker kill between its acceptance and its record: not explained'
-      : `a worker killed ${duplicate.killAfterMs} ms after its acceptance, before its record: explained`;
+      : duplicate.killAfterMs < 0
+        ? `a worker killed at its acceptance (the clocks ${-duplicate.killAfterMs} ms apart), before its record: explained`
+        : `a worker killed ${duplicate.killAfterMs} ms after its acceptance, before its record: explained`;
   return `${duplicate.recipient} "${duplicate.subject}" ×${duplicate.copies}, ${at}; ${why}`;
 }
