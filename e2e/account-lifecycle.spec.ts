@@ -228,7 +228,12 @@ test('change email to a taken address: the same answer, and its owner is told in
   await emailWithSubject(mailbox, email, 'Your email address is being changed');
 });
 
-test('superseded and tampered email change links get a clear page', async ({ page, email, mailbox }) => {
+test('superseded, tampered and expired email change links get a clear page', async ({
+  page,
+  email,
+  mailbox,
+  database,
+}) => {
   const newEmail = `moving-${email}`;
   await confirmedAccount(page, mailbox, email);
   await signInThroughForm(page, email, password);
@@ -248,6 +253,15 @@ test('superseded and tampered email change links get a clear page', async ({ pag
   await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
   await page.goto(`${second!.slice(0, -2)}xx`);
   await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Go to your account' })).toBeVisible();
+
+  await database.query(
+    `UPDATE tokens SET expires_at = now() - interval '1 minute'
+      WHERE purpose = 'change-email' AND user_id = (SELECT id FROM users WHERE email = $1)`,
+    [email],
+  );
+  await page.goto(second!);
+  await expect(page.getByRole('heading', { name: 'This link has expired' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Go to your account' })).toBeVisible();
 });
 

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../../lib/config/config.server.ts';
 import { createDatabase } from '../../lib/db/database.server.ts';
 import { createOutbox } from '../../lib/email/outbox.server.ts';
 import { jobs } from '../../lib/job-registry.server.ts';
@@ -32,7 +33,6 @@ import { measureImports } from './import-bench.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
 import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
-import { loadConfig } from '../../lib/config/config.server.ts';
 import { measureMailCase, type MailCase } from './mail-under-load.ts';
 import { measureWorkerThroughput, type WorkerThroughput } from './worker-throughput.ts';
 
