@@ -1,4 +1,4 @@
-import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
+import { Options, ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 
@@ -6,23 +6,87 @@ import * as english from '@zxcvbn-ts/language-en';
 // or any offline one gets through; 2 and up hold against online guessing.
 const minimumScore = 2;
 
+const dictionaries: Record<string, string[]> = { ...common.dictionary, ...english.dictionary };
+// Named apart from the other word lists: passwordWeakness tells its matches by this name.
+const commonPasswords = 'passwords-common';
+const mergedWords = 'words';
+
 // The dictionaries take ~0.4 s and ~45 MB to load. A server loads them as it starts (see
 // instrumentation.ts, bundled apart from the routes: hence one estimator per process on globalThis)
 // so that the first sign-up does not wait for them.
 const cache = globalThis as typeof globalThis & { passwordEstimator?: ZxcvbnFactory };
 function estimator(): ZxcvbnFactory {
-  cache.passwordEstimator ??= new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...english.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: english.translations,
-    // The estimate's cost grows faster than linearly with length; a strong start is strong enough.
-    maxLength: 64,
-    // Trying every combination of look-alike substitutions ("p@$$w0rd") was four fifths of the
-    // check's time (20 ms a password, the largest CPU cost of a sign-up); four substituted
-    // characters still catch the l33t spellings of common words, names and passwords in 4.5 ms.
-    l33tMaxSubstitutions: 4,
-  });
+  cache.passwordEstimator ??= withMergedWordLists(
+    // Only the lists the merged one leaves a use for: their ranked copies cost memory.
+    new ZxcvbnFactory({ ...estimatorOptions, dictionary: listsKeptByName() }),
+  );
   return cache.passwordEstimator;
+}
+
+/** zxcvbn's settings; password-strength.test.ts builds zxcvbn's own estimator from them to compare. */
+export const estimatorOptions = {
+  dictionary: dictionaries,
+  graphs: common.adjacencyGraphs,
+  translations: english.translations,
+  // The estimate's cost grows faster than linearly with length; a strong start is strong enough.
+  maxLength: 64,
+  // Trying every combination of look-alike substitutions ("p@$$w0rd") was four fifths of the
+  // check's time (20 ms a password, the largest CPU cost of a sign-up); four substituted
+  // variants still catch the l33t spellings of common words, names and passwords.
+  l33tMaxSubstitutions: 4,
+};
+
+/**
+ * zxcvbn's dictionary matchers look every substring of the password (and of each look-alike and
+ * reversed variant) up in each of the 20 word lists in turn: ~4,000 lookups a scan, three fifths
+ * of the estimate's time. A dictionary match's guesses grow with its rank and nothing else about its
+ * list, and the estimate keeps the cheapest match of each substring, so one list holding every
+ * word at its best rank gives the same score with one lookup where there were twenty. The common
+ * passwords stay a list of their own (their matches name it for the message below); the
+ * word-sequence matcher ("onetwothree") keeps the lists by name, as it needs them.
+ * password-strength.test.ts checks the score against zxcvbn's own over a corpus.
+ */
+function listsKeptByName(): Record<string, string[]> {
+  const options = new Options();
+  return Object.fromEntries(
+    Object.entries(dictionaries).filter(([name]) => name === commonPasswords || options.isWordSequence(name)),
+  );
+}
+
+function withMergedWordLists(factory: ZxcvbnFactory): ZxcvbnFactory {
+  const best: Record<string, number | undefined> = Object.create(null);
+  let longest = 0;
+  for (const [name, words] of Object.entries(dictionaries)) {
+    if (name === commonPasswords) continue;
+    // zxcvbn ranks a word by its position, from 1; a repeated word keeps its last (see buildRankedDictionary).
+    const ranks = new Map(words.map((word, index) => [word, index + 1]));
+    for (const [word, rank] of ranks) {
+      const known = best[word];
+      if (known === undefined || rank < known) best[word] = rank;
+      longest = Math.max(longest, word.length);
+    }
+  }
+  // Not part of zxcvbn's typed surface: its Matching holds one matcher per pattern, each reading its
+  // lists from the options it was given. The dictionary ones get a view with the merged lists.
+  const { matchers } = (factory as unknown as { matching: { matchers: Record<string, { options: Options }> } })
+    .matching;
+  for (const name of ['dictionary', 'dictionaryReverse', 'dictionaryL33t']) {
+    const matcher = matchers[name];
+    if (!matcher?.options) throw new Error(`zxcvbn's ${name} matcher is not where this version expects it`);
+    const { options } = matcher;
+    matcher.options = Object.create(options, {
+      rankedDictionaries: {
+        value: { [commonPasswords]: options.rankedDictionaries[commonPasswords], [mergedWords]: best },
+      },
+      rankedDictionariesMaxWordSize: {
+        value: {
+          [commonPasswords]: options.rankedDictionariesMaxWordSize[commonPasswords],
+          [mergedWords]: longest,
+        },
+      },
+    }) as Options;
+  }
+  return factory;
 }
 
 /** Loads the dictionaries now rather than on the first sign-up. */
@@ -36,13 +100,18 @@ export function warmPasswordEstimator(): void {
  * address and name (`personal`), which attackers try first.
  */
 export function passwordWeakness(password: string, personal: string[]): string | undefined {
-  const result = estimator().check(password, personalWords(personal));
+  const result = estimatePasswordStrength(password, personal);
   if (result.score >= minimumScore) return undefined;
   if (usesDictionary(result, 'userInputs')) return "Don't build your password from your email address or name.";
-  if (usesDictionary(result, 'passwords-common')) {
+  if (usesDictionary(result, commonPasswords)) {
     return 'This is one of the most common passwords. Choose something less predictable, like a few unrelated words.';
   }
   return 'This password is too easy to guess. Add a few more words or characters that are not a pattern.';
+}
+
+/** zxcvbn's estimate of the password, with the user's own address and name as words an attacker tries. */
+export function estimatePasswordStrength(password: string, personal: string[]): ZxcvbnResult {
+  return estimator().check(password, personalWords(personal));
 }
 
 function usesDictionary(result: ZxcvbnResult, dictionaryName: string): boolean {
@@ -50,7 +119,7 @@ function usesDictionary(result: ZxcvbnResult, dictionaryName: string): boolean {
 }
 
 /** The address and name as a whole and in their parts ("ada.lovelace@example.com" gives "ada", "lovelace"...). */
-function personalWords(values: string[]): string[] {
+export function personalWords(values: string[]): string[] {
   const words = values.flatMap((value) => [value, ...value.split(/[^\p{L}\p{N}]+/u)]);
   return [...new Set(words.map((word) => word.toLowerCase()).filter((word) => word.length >= 3))];
 }
