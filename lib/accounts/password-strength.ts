@@ -118,8 +118,12 @@ function usesDictionary(result: ZxcvbnResult, dictionaryName: string): boolean {
   return result.sequence.some((match) => 'dictionaryName' in match && match.dictionaryName === dictionaryName);
 }
 
-/** The address and name as a whole and in their parts ("ada.lovelace@example.com" gives "ada", "lovelace"...). */
+/**
+ * The address and name as a whole and in their parts ("ada.lovelace@example.com" gives
+ * "ada.lovelace", "ada", "lovelace"...). The local part whole: as parts, "ada.lovelace" passed as
+ * two words and a dot.
+ */
 export function personalWords(values: string[]): string[] {
-  const words = values.flatMap((value) => [value, ...value.split(/[^\p{L}\p{N}]+/u)]);
+  const words = values.flatMap((value) => [value, value.split('@')[0]!, ...value.split(/[^\p{L}\p{N}]+/u)]);
   return [...new Set(words.map((word) => word.toLowerCase()).filter((word) => word.length >= 3))];
 }
