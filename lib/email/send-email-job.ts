@@ -49,7 +49,7 @@ export const sendEmailJob = defineJob<{ deliveryId: string; kind?: EmailKind }, 
   // announced: the polling interval decides how soon those are picked up (and all jobs while LISTEN
   // is down).
   fetch: ({ sendWindow }: EmailJobDeps) => ({
-    window: sendWindow.lane('account'),
+    window: sendWindow,
     wakeChannel: outboxWakeChannel,
     pollingIntervalSeconds: 1,
   }),
