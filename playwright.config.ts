@@ -18,7 +18,8 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   workers: 2,
-  reporter: [['list']],
+  // The second prints the sign-up timings the tests measured (e2e/sign-up-timing.ts) at the end.
+  reporter: [['list'], ['./e2e/timing-reporter.ts']],
   use: {
     baseURL: e2eStack.appUrl,
     trace: 'retain-on-failure',

@@ -9,8 +9,17 @@ import {
 } from '@playwright/test';
 import pg from 'pg';
 import { e2eStack } from './e2e-stack-config.ts';
+import { recordInboxArrival, recordServerActionRoundTrip } from './sign-up-timing.ts';
 
-export type CaughtEmail = { id: string; subject: string; text: string; html: string; to: { address: string }[] };
+export type CaughtEmail = {
+  id: string;
+  subject: string;
+  text: string;
+  html: string;
+  to: { address: string }[];
+  /** The .eml file the catcher wrote as the message came in. */
+  source: string;
+};
 
 export type Mailbox = {
   /** Waits for the catcher to hold `count` emails to `address`, and returns them, oldest first. */
@@ -37,9 +46,15 @@ export const test = base.extend<Fixtures>({
   extraHTTPHeaders: async ({ extraHTTPHeaders, clientIp }, use) => {
     await use({ ...extraHTTPHeaders, 'x-forwarded-for': clientIp });
   },
-  mailbox: async ({ playwright }, use) => {
+  mailbox: async ({ playwright }, use, testInfo) => {
     const inbox = await playwright.request.newContext({ baseURL: e2eStack.inboxUrl });
-    await use({ waitForEmails: (address, count = 1) => waitForEmails(inbox, address, count) });
+    await use({
+      async waitForEmails(address, count = 1) {
+        const emails = await waitForEmails(inbox, address, count);
+        await recordInboxArrival(testInfo, address, emails);
+        return emails;
+      },
+    });
     await inbox.dispose();
   },
   database: async ({}, use) => {
@@ -50,13 +65,24 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-/** Signs up through the form, as a person does, and waits for "Check your inbox". */
-export async function signUpThroughForm(page: Page, email: string, password: string): Promise<void> {
+/**
+ * Signs up through the form, as a person does, and waits for "Check your inbox". Every such
+ * sign-up is timed (e2e/sign-up-timing.ts): the run ends with the figures.
+ */
+export async function signUpThroughForm(
+  page: Page,
+  email: string,
+  password: string,
+  { name }: { name?: string } = {},
+): Promise<void> {
   await page.goto('/signup');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
+  if (name !== undefined) await page.getByLabel('Name').fill(name);
+  const actionUrl = page.url();
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await recordServerActionRoundTrip(test.info(), page, actionUrl, email);
 }
 
 async function waitForEmails(inbox: APIRequestContext, address: string, count: number): Promise<CaughtEmail[]> {
