@@ -2,7 +2,7 @@ import { usesDefaultSettings } from './bench-options.ts';
 import { findRun, type BenchResults, type SignupMode } from './bench-results.ts';
 import { timedEndpoints } from './enumeration-timing.ts';
 import { formatMs } from './latency-chart.ts';
-import { throughputTarget } from './targets.ts';
+import { cpuTargetsMs, throughputTarget } from './targets.ts';
 
 const megabyte = 1024 * 1024;
 const modeName: Record<SignupMode, string> = { deferred: 'deferred', 'in-request': 'baseline (send in request)' };
@@ -280,19 +280,21 @@ function floorComparison({ floor, signups, options }: BenchResults): string {
   );
 }
 
-/** What the throughput target leaves for a sign-up's CPU, against what a sign-up took. */
+/** What the CPU targets allow a sign-up, against what a sign-up took and who spent it. */
 function cpuBudget({ floor, signups, options }: BenchResults): string {
   const highLoad = Math.max(...options.concurrency);
   const busy = findRun(signups, 'deferred', 0, highLoad);
   if (!busy) return '';
-  const { machine, web, worker, database, bench } = busy.cpuMsPerSignup;
+  const { machine, web, worker = 0, database, bench } = busy.cpuMsPerSignup;
   // cores ÷ (share × cores ÷ hash): the hash's time over the share, however many cores.
-  const budget = floor.hashMs.p50 / throughputTarget;
+  const throughputBudget = floor.hashMs.p50 / throughputTarget;
   return (
-    `The throughput target, ${throughputTarget} × the hash-bound limit, leaves ${ms(budget)} of machine CPU per ` +
-    `sign-up, the hash's ${ms(floor.hashMs.p50)} included. At ${highLoad} concurrent and 0 ms SMTP latency the ` +
-    `machine spent ${ms(machine)} (${formatNumber(machine / budget)}× that): the web process ${ms(web)}, PostgreSQL ` +
-    `${ms(database)}, the worker ${ms(worker)}, the bench ${ms(bench)}.`
+    `The CPU targets allow a sign-up ${ms(cpuTargetsMs.product)} of the web process, the worker and PostgreSQL ` +
+    `together, ${ms(cpuTargetsMs.web)} of it in the web process, the hash's ${ms(floor.hashMs.p50)} included; ` +
+    `the throughput target, ${throughputTarget} × the hash-bound limit, leaves ${ms(throughputBudget)} of machine ` +
+    `CPU. At ${highLoad} concurrent and 0 ms SMTP latency the three spent ${ms(web + worker + database)}: the web ` +
+    `process ${ms(web)}, PostgreSQL ${ms(database)}, the worker ${ms(worker)}; with the bench's ${ms(bench)} and ` +
+    `the rest, the machine ${ms(machine)}.`
   );
 }
 
