@@ -58,13 +58,12 @@ function withMergedWordLists(factory: ZxcvbnFactory): ZxcvbnFactory {
   let longest = 0;
   for (const [name, words] of Object.entries(dictionaries)) {
     if (name === commonPasswords) continue;
-    // zxcvbn ranks a word by its position, from 1; a repeated word keeps its last (see buildRankedDictionary).
-    const ranks = new Map(words.map((word, index) => [word, index + 1]));
-    for (const [word, rank] of ranks) {
+    // zxcvbn ranks a word by its position, from 1 (each list holds a word once).
+    words.forEach((word, index) => {
       const known = best[word];
-      if (known === undefined || rank < known) best[word] = rank;
+      if (known === undefined || index + 1 < known) best[word] = index + 1;
       longest = Math.max(longest, word.length);
-    }
+    });
   }
   // Not part of zxcvbn's typed surface: its Matching holds one matcher per pattern, each reading its
   // lists from the options it was given. The dictionary ones get a view with the merged lists.
