@@ -78,7 +78,7 @@ async function expectEachSentOnce(tag: string, deliveryIds: string[]) {
 
 describe('emails in flight per worker', () => {
   it('grows while a slow server accepts every email, and sends each once', async () => {
-    smtp.setFaultRates({ transient: 0, drop: 0, delay: 1, delayMs: 300 });
+    smtp.setLatency(300);
     const deliveryIds = await queueEmails('slow', 120);
     const running = await startWorker();
     const initial = running.sendWindow.limit;
@@ -89,7 +89,7 @@ describe('emails in flight per worker', () => {
   });
 
   it('backs off a server that answers 421 when it has too many at once, and loses none', async () => {
-    smtp.setFaultRates({ transient: 0, drop: 0, delay: 1, delayMs: 100 });
+    smtp.setLatency(100);
     smtp.throttleAbove(4);
     const deliveryIds = await queueEmails('throttled', 40);
     const running = await startWorker();
@@ -104,7 +104,7 @@ describe('emails in flight per worker', () => {
   });
 
   it('backs off a server that refuses connections past a few, and loses none', async () => {
-    smtp.setFaultRates({ transient: 0, drop: 0, delay: 1, delayMs: 100 });
+    smtp.setLatency(100);
     smtp.refuseConnectionsAbove(3);
     const deliveryIds = await queueEmails('refused', 40);
     const running = await startWorker();

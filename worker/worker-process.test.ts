@@ -298,7 +298,7 @@ describe('confirmation worker', () => {
     expect((await deliveryRecord(deliveryId)).status).toBe('retrying');
     // The server comes back; afterEach stops it once the worker has let go of its connections.
     await smtp.stop();
-    smtp = await startSmtpSink(port);
+    smtp = await startSmtpSink({ port });
     const [message] = await smtp.waitForMessages(1, 20_000);
     expect(message?.to).toMatchObject({ text: 'outage@example.com' });
     await waitForJobState({ deliveryId }, 'completed');

@@ -9,12 +9,12 @@ import type { Database } from '../../lib/db/database.server.ts';
 import { sendBulkEmailJob } from '../../lib/email/send-email-job.ts';
 import { createApiKey } from '../../lib/imports/api-keys.server.ts';
 import { storedChunkBytes } from '../../lib/imports/import-upload.server.ts';
+import type { DiscardingSmtpSink } from '../../testing/smtp-sink.ts';
 import { startWeb, startWorker } from '../local-stack/app-processes.ts';
 import { restartPeakRss } from '../local-stack/process-stats.ts';
 import type { Supervisor } from '../local-stack/supervisor.ts';
 import { peopleFile } from '../uploader/legacy-uploader.ts';
 import { compareUploaderModes, type UploaderComparison } from '../uploader/uploader-modes.ts';
-import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
 import { summarize, type Distribution } from './distribution.ts';
 
 export type UploadTiming = {
@@ -58,7 +58,7 @@ export type ImportBenchStack = {
   supervisor: Supervisor;
   db: Database;
   boss: PgBoss;
-  sink: DelayedSmtpSink;
+  sink: DiscardingSmtpSink;
   databaseUrl: string;
   env: NodeJS.ProcessEnv;
   appPort: number;
@@ -240,14 +240,14 @@ async function bareInsert(databaseUrl: string, body: Uint8Array): Promise<number
   }
 }
 
-function countInvited(sink: DelayedSmtpSink, tag: string): number {
+function countInvited(sink: DiscardingSmtpSink, tag: string): number {
   let count = 0;
   for (const recipient of sink.acceptedAt.keys()) if (recipient.startsWith(tag)) count += 1;
   return count;
 }
 
 /** A person signing up every 250 ms until stopped; resolves with each confirmation's delay. */
-function signUpMeanwhile(appUrl: string, sink: DelayedSmtpSink): { stop(): Promise<Distribution | undefined> } {
+function signUpMeanwhile(appUrl: string, sink: DiscardingSmtpSink): { stop(): Promise<Distribution | undefined> } {
   let stopping = false;
   const answered = new Map<string, number>();
   const running = (async () => {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DiscardingSmtpSink } from '../../testing/smtp-sink.ts';
 import { summarize, type Distribution } from './distribution.ts';
-import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
 
 /**
  * How the sign-ups come: a burst fired on a fixed schedule whatever the answers (as a launch day
@@ -30,7 +30,7 @@ type MailCaseOptions = {
   workers: number;
   smtpLatencyMs: number;
   appUrl: string;
-  sink: DelayedSmtpSink;
+  sink: DiscardingSmtpSink;
   tag: string;
   timeoutSeconds: number;
 };

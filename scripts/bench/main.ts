@@ -15,6 +15,7 @@ import { createBoss, startBoss } from '../../lib/jobs/boss.server.ts';
 import { createLogger } from '../../lib/logging/logger.server.ts';
 import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import type { WebServices } from '../../lib/services.server.ts';
+import { startSmtpSink, type DiscardingSmtpSink } from '../../testing/smtp-sink.ts';
 import { startEmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { labelledLog } from '../local-stack/labelled-output.ts';
 import { startWeb, startWorker } from '../local-stack/app-processes.ts';
@@ -25,7 +26,6 @@ import { loadBenchOptions, type BenchOptions } from './bench-options.ts';
 import { describeSources, writeBenchOutput } from './bench-output.ts';
 import type { BenchResults, CpuByProcess, ModeSummary, SignupMode, SignupRun } from './bench-results.ts';
 import { measureBrowserSignups } from './browser-timing.ts';
-import { startDelayedSmtpSink, type DelayedSmtpSink } from './delayed-smtp-sink.ts';
 import { summarize } from './distribution.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, timedEndpoints, type EnumerationTiming } from './enumeration-timing.ts';
@@ -48,7 +48,7 @@ type Stack = {
   options: BenchOptions;
   supervisor: Supervisor;
   services: Pick<WebServices, 'db' | 'boss' | 'outbox'>;
-  sink: DelayedSmtpSink;
+  sink: DiscardingSmtpSink;
   appUrl: string;
   appPort: number;
   env: NodeJS.ProcessEnv;
@@ -87,7 +87,7 @@ try {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     logFile: path.join(outputDir, 'logs/migrate.log'),
   });
-  const sink = await startDelayedSmtpSink();
+  const sink = await startSmtpSink({ keepMessages: false });
   const db = createDatabase(databaseUrl);
   const boss = await startBoss(createBoss(databaseUrl, 'web', createLogger('ops')), jobs);
   const appPort = await findFreePort();
@@ -422,7 +422,7 @@ async function measureBrowser(stack: Stack, mode: SignupMode, logDir: string) {
   const smtpLatencyMs = Math.max(...options.smtpLatenciesMs);
   log(`${mode}: ${options.browserSignups} sign-ups in Chromium at SMTP latency ${smtpLatencyMs} ms…`);
   sink.setLatency(smtpLatencyMs);
-  const acceptedBefore = sink.acceptedCount;
+  const acceptedBefore = sink.stats.accepted;
   const submitToCheckInboxMs = await measureBrowserSignups({
     supervisor: stack.supervisor,
     root,

@@ -5,8 +5,8 @@ import { fromPrisma } from 'pg-boss';
 import { sendEmailJob } from '../../lib/email/send-email-job.ts';
 import type { WebServices } from '../../lib/services.server.ts';
 import { hashPassword } from '../../lib/accounts/password.server.ts';
+import type { DiscardingSmtpSink } from '../../testing/smtp-sink.ts';
 import type { SupervisedProcess } from '../local-stack/supervisor.ts';
-import type { DelayedSmtpSink } from './delayed-smtp-sink.ts';
 
 export type WorkerThroughput = {
   workers: number;
@@ -31,7 +31,7 @@ export type WorkerThroughput = {
 
 type DrainOptions = {
   services: Pick<WebServices, 'db' | 'boss' | 'outbox'>;
-  sink: DelayedSmtpSink;
+  sink: DiscardingSmtpSink;
   startWorkers(count: number): Promise<SupervisedProcess[]>;
   workers: number;
   maxEmailsInFlight: number;

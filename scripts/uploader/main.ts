@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createDatabase } from '../../lib/db/database.server.ts';
-import { startDelayedSmtpSink } from '../bench/delayed-smtp-sink.ts';
+import { startSmtpSink } from '../../testing/smtp-sink.ts';
 import { ensureBuild } from '../bench/ensure-build.ts';
 import { startEmbeddedDatabase } from '../local-stack/embedded-database.ts';
 import { labelledLog } from '../local-stack/labelled-output.ts';
@@ -60,7 +60,7 @@ try {
     env: { ...process.env, DATABASE_URL: databaseUrl },
     logFile: path.join(outputDir, 'logs/uploader-migrate.log'),
   });
-  const sink = await startDelayedSmtpSink();
+  const sink = await startSmtpSink({ keepMessages: false });
   const db = createDatabase(databaseUrl);
   try {
     const comparison = await compareUploaderModes(
