@@ -6,7 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export type ReceivedMessage = ParsedMail & { receivedAt: Date };
+export type ReceivedMessage = ParsedMail & {
+  /** When the sink accepted it (its 250). */
+  receivedAt: Date;
+  /**
+   * When its last byte had arrived, before the sink parsed it and answered: a client killed after
+   * this never hears the 250 the sink may still send, though the server has the message.
+   */
+  arrivedAt: Date;
+};
 
 /** A fault the sink injects into one message's delivery. */
 export type SmtpFault =
@@ -168,6 +176,8 @@ export async function startSmtpSink({ port = 0, keepMessages = true }: SmtpSinkO
       callback();
     },
     onData(stream, session, callback) {
+      let arrivedAt: Date | undefined;
+      stream.once('end', () => (arrivedAt = new Date()));
       read(stream)
         .then(async (parsed) => {
           const fault = await answer(session.remotePort);
@@ -192,7 +202,8 @@ export async function startSmtpSink({ port = 0, keepMessages = true }: SmtpSinkO
           for (const recipient of recipients) acceptedAt.set(recipient, now);
           stats.accepted += 1;
           // A Date as well: the fault run compares it with the times it killed workers at, in other processes.
-          if (parsed) messages.push(Object.assign(parsed, { receivedAt: new Date() }));
+          const receivedAt = new Date();
+          if (parsed) messages.push(Object.assign(parsed, { receivedAt, arrivedAt: arrivedAt ?? receivedAt }));
           for (const wake of waiters) wake(recipients);
           callback();
         })

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../../testing/smtp-sink.ts';
 import { describeDuplicate, findDuplicates } from './duplicates.ts';
 
-const message = (to: string, subject: string, at: number) =>
+// Accepted at `at`, its last byte in `parsing` ms before.
+const message = (to: string, subject: string, at: number, parsing = 0) =>
   ({
     to: { value: [{ address: to, name: '' }], text: to, html: to },
     subject,
     receivedAt: new Date(at),
+    arrivedAt: new Date(at - parsing),
   }) as ReceivedMessage;
 
 describe('findDuplicates', () => {
@@ -34,5 +36,14 @@ describe('findDuplicates', () => {
     expect(findDuplicates(messages, [9_000])[0]?.killAfterMs).toBeUndefined();
     expect(findDuplicates(messages, [15_001], { windowMs: 5_000 })[0]?.killAfterMs).toBeUndefined();
     expect(findDuplicates(messages, [14_999], { windowMs: 5_000 })[0]?.killAfterMs).toBe(4_999);
+  });
+
+  it('explains a duplicate by a kill after the first copy arrived, before the server answered it', () => {
+    const messages = [message('a@x.test', 'Confirm', 10_000, 120), message('a@x.test', 'Confirm', 20_000)];
+    const [duplicate] = findDuplicates(messages, [9_900]);
+    expect(duplicate?.killAfterMs).toBe(-100);
+    expect(describeDuplicate(duplicate!, 0)).toContain('100 ms before its acceptance, after it had arrived');
+    // Killed while the message was still on its way: the server never had it from that worker.
+    expect(findDuplicates(messages, [9_800])[0]?.killAfterMs).toBeUndefined();
   });
 });

@@ -7,46 +7,53 @@ export type Duplicate = {
   copies: number;
   /** When the server accepted the first copy (ms since the epoch, the run's clock). */
   firstAcceptedAt: number;
-  /** How long after that acceptance the nearest worker kill came, if one came within the window. */
+  /**
+   * How long after that acceptance the nearest worker kill came, if one came within the window;
+   * negative for a kill after the message had arrived and before the server's answer.
+   */
   killAfterMs?: number;
 };
 
 /**
  * The only duplicate the design allows (ADR 020, ADR 038): a worker killed after the SMTP server
- * accepted an email and before its record of that was written, so that another worker, finding no
- * record, sends it again. So a duplicate is explained when a kill came at or just after the first
- * copy's acceptance, within `windowMs` (the record is written on a connection of its own within
- * milliseconds; the window also covers a record retried while the database restarts). Any other
- * duplicate is a bug, whatever the count of kills.
+ * had an email and before the worker's record of its acceptance was written, so that another
+ * worker, finding no record, sends it again. The server has it once its last byte has arrived; a
+ * worker killed from then on may never hear the 250 (on a busy machine the sink parses and answers
+ * some tens of milliseconds later). So a duplicate is explained when a kill came after the first
+ * copy arrived and within `windowMs` of its acceptance (the record is written on a connection of
+ * its own within milliseconds; the window also covers a record retried while the database
+ * restarts). Any other duplicate is a bug, whatever the count of kills.
  *
- * `slackMs` allows for the kill's signal and the sink's timestamp being taken a moment apart.
+ * `slackMs` allows for the kill's signal and the sink's timestamps being taken a moment apart.
  */
 export function findDuplicates(
   messages: readonly ReceivedMessage[],
   killTimes: readonly number[],
   { windowMs = 5_000, slackMs = 50 }: { windowMs?: number; slackMs?: number } = {},
 ): Duplicate[] {
-  const groups = new Map<string, { recipient: string; subject: string; times: number[] }>();
+  const groups = new Map<string, { recipient: string; subject: string; copies: ReceivedMessage[] }>();
   for (const message of messages) {
     const recipient = message.to && !Array.isArray(message.to) ? message.to.value[0]?.address : undefined;
     if (!recipient) continue;
     const subject = message.subject ?? '';
     const key = `${recipient}\n${subject}`;
-    const group = groups.get(key) ?? { recipient, subject, times: [] };
-    group.times.push(message.receivedAt.getTime());
+    const group = groups.get(key) ?? { recipient, subject, copies: [] };
+    group.copies.push(message);
     groups.set(key, group);
   }
   return [...groups.values()]
-    .filter((group) => group.times.length > 1)
-    .map(({ recipient, subject, times }) => {
-      const firstAcceptedAt = Math.min(...times);
+    .filter((group) => group.copies.length > 1)
+    .map(({ recipient, subject, copies }) => {
+      const [first] = copies.toSorted((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+      const firstAcceptedAt = first!.receivedAt.getTime();
+      const arrivedBefore = firstAcceptedAt - first!.arrivedAt.getTime();
       const after = killTimes
         .map((killedAt) => killedAt - firstAcceptedAt)
-        .filter((offset) => offset >= -slackMs && offset <= windowMs);
+        .filter((offset) => offset >= -arrivedBefore - slackMs && offset <= windowMs);
       return {
         recipient,
         subject,
-        copies: times.length,
+        copies: copies.length,
         firstAcceptedAt,
         ...(after.length > 0 ? { killAfterMs: Math.min(...after) } : {}),
       };
@@ -59,7 +66,7 @@ export function describeDuplicate(duplicate: Duplicate, runStartedAt: number): s
     duplicate.killAfterMs === undefined
       ? 'NO worker kill between its acceptance and its record: not explained'
       : duplicate.killAfterMs < 0
-        ? `a worker killed at its acceptance (the clocks ${-duplicate.killAfterMs} ms apart), before its record: explained`
+        ? `a worker killed ${-duplicate.killAfterMs} ms before its acceptance, after it had arrived (its 250 unheard): explained`
         : `a worker killed ${duplicate.killAfterMs} ms after its acceptance, before its record: explained`;
   return `${duplicate.recipient} "${duplicate.subject}" ×${duplicate.copies}, ${at}; ${why}`;
 }
