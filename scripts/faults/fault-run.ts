@@ -226,7 +226,7 @@ try {
   const unexplained = duplicates.filter((duplicate) => duplicate.killAfterMs === undefined);
   console.log(
     `${formatTable([
-      ['duplicates explained by a kill after acceptance', duplicates.length - unexplained.length],
+      ['duplicates explained by a kill once the server had them', duplicates.length - unexplained.length],
       ['duplicates not explained (a failure)', unexplained.length],
     ])}\n`,
   );
