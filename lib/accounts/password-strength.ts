@@ -36,6 +36,14 @@ export const estimatorOptions = {
   l33tMaxSubstitutions: 4,
 };
 
+/** The lists zxcvbn keeps by name: the common passwords and the word sequences' (see withMergedWordLists). */
+function listsKeptByName(): Record<string, string[]> {
+  const options = new Options();
+  return Object.fromEntries(
+    Object.entries(dictionaries).filter(([name]) => name === commonPasswords || options.isWordSequence(name)),
+  );
+}
+
 /**
  * zxcvbn's dictionary matchers look every substring of the password (and of each look-alike and
  * reversed variant) up in each of the 20 word lists in turn: ~4,000 lookups a scan, three fifths
@@ -46,13 +54,6 @@ export const estimatorOptions = {
  * word-sequence matcher ("onetwothree") keeps the lists by name, as it needs them.
  * password-strength.test.ts checks the score against zxcvbn's own over a corpus.
  */
-function listsKeptByName(): Record<string, string[]> {
-  const options = new Options();
-  return Object.fromEntries(
-    Object.entries(dictionaries).filter(([name]) => name === commonPasswords || options.isWordSequence(name)),
-  );
-}
-
 function withMergedWordLists(factory: ZxcvbnFactory): ZxcvbnFactory {
   const best: Record<string, number | undefined> = Object.create(null);
   let longest = 0;
