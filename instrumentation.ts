@@ -8,9 +8,12 @@ export async function register(): Promise<void> {
   // Open the database pool, start pg-boss and load Prisma's query compiler now rather than on the
   // first sign-up. A database that is down must not stop the server from starting: the first
   // request that needs it tries again.
+  const { createLogger } = await import('./lib/logging/logger.server.ts');
   getServices()
     .then(({ db }) => db.$queryRaw`SELECT 1`)
-    .catch((error: unknown) => console.error('could not connect to the database at start-up', error));
+    .catch((error: unknown) =>
+      createLogger('web').error({ err: error }, 'could not connect to the database at start-up'),
+    );
   const { warmPasswordEstimator } = await import('./lib/accounts/password-strength.ts');
   warmPasswordEstimator();
   // Likewise argon2's thread and memory. With the query compiler and these warmed here, the first
