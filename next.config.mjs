@@ -38,6 +38,7 @@ const nextConfig = {
     '@node-rs/argon2',
     'pg-boss',
     'pg',
+    'pg-copy-streams',
     'rate-limiter-flexible',
     '@zxcvbn-ts/core',
     '@zxcvbn-ts/language-common',

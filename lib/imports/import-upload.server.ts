@@ -1,6 +1,8 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { PgBoss } from 'pg-boss';
 import type { ImportState } from '../generated/prisma/enums.ts';
 import { enqueue } from '../jobs/enqueue.server.ts';
@@ -9,7 +11,7 @@ import { importExpiryJob, importProcessJob } from './import-jobs.ts';
 import type { ImportFormat } from './import-status.server.ts';
 import type { ImportProcessing } from './import-processing-strategy.ts';
 
-/** Bytes per stored chunk: a few of them in memory at a time, whatever the file's size. */
+/** Bytes per stored chunk: at most one of them in memory at a time, whatever the file's size. */
 export const storedChunkBytes = 1024 * 1024;
 
 export type UploadLimits = { maxBytes: number; metadataWaitSeconds: number };
@@ -114,39 +116,10 @@ async function storeInTransaction(client: pg.ClientBase, deps: UploadDeps, uploa
      VALUES ($1, $2, $3, $4, '\\x', 0)`,
     [importId, apiKeyId, upload.format, idempotencyKey ?? null],
   );
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let seq = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  // One chunk's insert runs while the next chunk arrives: at most two chunks in memory.
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const flush = async () => {
-    const data = Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    await inFlight;
-    seq += 1;
-    inFlight = client.query('INSERT INTO import_chunks (import_id, seq, data) VALUES ($1, $2, $3)', [
-      importId,
-      seq,
-      data,
-    ]);
-    // Awaited before the next insert or the commit; until then a failure must not count as unhandled.
-    inFlight.catch(() => {});
-  };
-  for await (const piece of upload.body) {
-    bytes += piece.byteLength;
-    if (bytes > deps.limits.maxBytes) return { status: 'too-large' };
-    hash.update(piece);
-    pending.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
-    pendingBytes += piece.byteLength;
-    if (pendingBytes >= storedChunkBytes) await flush();
-  }
-  if (pendingBytes > 0) await flush();
-  await inFlight;
+  const stored = await storeChunks(client, importId, upload.body, deps.limits.maxBytes);
+  if (stored.status === 'too-large') return stored;
+  const { bytes, sha256 } = stored;
   if (bytes === 0) return { status: 'empty' };
-  const sha256 = hash.digest();
   if (upload.expectedSha256 && !sha256.equals(upload.expectedSha256)) return { status: 'digest-mismatch', sha256 };
 
   await client.query('UPDATE imports SET body_sha256 = $2, bytes = $3 WHERE id = $1', [importId, sha256, bytes]);
@@ -154,6 +127,88 @@ async function storeInTransaction(client: pg.ClientBase, deps: UploadDeps, uploa
   // An import whose metadata never comes fails at its deadline; the job does nothing if it came.
   await enqueue(deps.boss, importExpiryJob, { importId }, { tx: client, startAfter: deps.limits.metadataWaitSeconds });
   return { status: 'accepted', importId, state: 'received', sha256, replayed: false };
+}
+
+/** Thrown inside the COPY's source to stop it; never leaves storeChunks. */
+class TooLarge extends Error {}
+
+/**
+ * Streams the body into import_chunks with one COPY in PostgreSQL's binary format: each piece goes
+ * to the connection as it came from the request, where an INSERT per chunk would first join its
+ * pieces and node-postgres copy the result twice more into its message. Those copies of every
+ * megabyte made the web process collect garbage for longer than it spent on anything else while a
+ * large file arrived (docs/benchmark-method.md, 2026-12-07). A chunk's row is written once its
+ * length is known: at most one chunk of the body is held, whatever the file's size.
+ */
+async function storeChunks(
+  client: pg.ClientBase,
+  importId: string,
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+): Promise<{ status: 'stored'; bytes: number; sha256: Buffer } | { status: 'too-large' }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const idBytes = Buffer.from(importId.replaceAll('-', ''), 'hex');
+  async function* copyData(): AsyncGenerator<Buffer> {
+    yield binaryCopyHeader;
+    let seq = 0;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    function* row(): Generator<Buffer> {
+      seq += 1;
+      yield chunkRowHeader(idBytes, seq, pendingBytes);
+      yield* pending;
+      pending = [];
+      pendingBytes = 0;
+    }
+    for await (const piece of body) {
+      bytes += piece.byteLength;
+      if (bytes > maxBytes) throw new TooLarge();
+      hash.update(piece);
+      let rest = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+      while (pendingBytes + rest.byteLength >= storedChunkBytes) {
+        const fits = storedChunkBytes - pendingBytes;
+        pending.push(rest.subarray(0, fits));
+        pendingBytes += fits;
+        rest = rest.subarray(fits);
+        yield* row();
+      }
+      if (rest.byteLength > 0) {
+        pending.push(rest);
+        pendingBytes += rest.byteLength;
+      }
+    }
+    if (pendingBytes > 0) yield* row();
+    yield binaryCopyTrailer;
+  }
+  try {
+    // A failure on either side destroys the COPY, which tells PostgreSQL to abandon it.
+    await pipeline(
+      copyData,
+      client.query(copyFrom('COPY import_chunks (import_id, seq, data) FROM STDIN (FORMAT binary)')),
+    );
+  } catch (error) {
+    if (error instanceof TooLarge) return { status: 'too-large' };
+    throw error;
+  }
+  return { status: 'stored', bytes, sha256: hash.digest() };
+}
+
+// PostgreSQL's binary COPY format: a signature, no flags and no header extension; each row its
+// field count, then each field's length and bytes; -1 as the field count at the end.
+const binaryCopyHeader = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+const binaryCopyTrailer = Buffer.from([0xff, 0xff]);
+
+/** A chunk's row up to its data: (import_id uuid, seq int4, data bytea of `dataBytes`). */
+function chunkRowHeader(idBytes: Buffer, seq: number, dataBytes: number): Buffer {
+  const header = Buffer.alloc(2 + 4 + 16 + 4 + 4 + 4);
+  let offset = header.writeInt16BE(3, 0);
+  offset = header.writeInt32BE(16, offset);
+  offset += idBytes.copy(header, offset);
+  offset = header.writeInt32BE(4, offset);
+  offset = header.writeInt32BE(seq, offset);
+  header.writeInt32BE(dataBytes, offset);
+  return header;
 }
 
 type Earlier = { id: string; state: ImportState; body_sha256: Buffer };
