@@ -37,6 +37,15 @@ const config = {
       from: { path: '^worker/' },
       to: { path: '^app/' },
     },
+    {
+      name: 'worker-without-password-estimate',
+      severity: 'error',
+      comment:
+        'No job checks a password: the strength estimate and its dictionaries (~30 MB of heap) stay out ' +
+        'of the worker. An import checks its rows by lib/accounts/signup-fields.ts.',
+      from: { path: '^worker/', pathNot: tests },
+      to: { path: '^lib/accounts/password-strength\\.ts$', reachable: true },
+    },
   ],
   options: {
     // Type-only imports count too: a type from app/ in lib/ ties them together as much as a value does.

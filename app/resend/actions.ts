@@ -9,7 +9,7 @@ import { clientIpFrom } from '../../lib/rate-limit/client-ip.ts';
 import { resendCooldownSeconds } from '../../lib/rate-limit/rate-limits.server.ts';
 import { waitInWords } from '../../lib/rate-limit/wait-in-words.ts';
 import { getServices } from '../../lib/services.server.ts';
-import { emailSchema } from '../../lib/accounts/signup-schema.ts';
+import { emailSchema } from '../../lib/accounts/signup-fields.ts';
 import { readSignupDelivery } from '../signup/check-inbox/delivery-status.server.ts';
 
 const logger = createLogger('web');

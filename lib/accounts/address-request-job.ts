@@ -3,7 +3,7 @@ import type { Database } from '../db/database.server.ts';
 import type { Outbox } from '../email/outbox.server.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import { parseEmailAddress } from './email-address.ts';
-import { sendPasswordResetEmail } from './password-reset.server.ts';
+import { sendPasswordResetEmail } from './password-reset-email.server.ts';
 import { resendConfirmationEmail } from './resend-confirmation-email.server.ts';
 
 /**

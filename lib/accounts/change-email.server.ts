@@ -5,7 +5,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { checkToken, consumeToken, type TokenLinkStatus } from '../tokens/tokens.server.ts';
 import { checkCurrentPassword } from './current-password.server.ts';
-import { emailSchema } from './signup-schema.ts';
+import { emailSchema } from './signup-fields.ts';
 
 export type EmailChangeRequestResult =
   | { status: 'requested'; newEmail: string }

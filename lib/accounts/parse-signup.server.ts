@@ -2,7 +2,8 @@ import 'server-only';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { z } from 'zod';
 import { hashPassword } from './password.server.ts';
-import { passwordStrengthSchema, signupFieldsSchema, type SignupInput } from './signup-schema.ts';
+import { signupFieldsSchema } from './signup-fields.ts';
+import { passwordStrengthSchema, type SignupInput } from './signup-schema.ts';
 
 export type ParsedSignup =
   { success: true; data: SignupInput; passwordHash: Promise<string> } | { success: false; error: z.ZodError };

@@ -3,7 +3,8 @@ import * as english from '@zxcvbn-ts/language-en';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { passwordMinLength } from './password-rules.ts';
-import { signupFieldsSchema, signupSchema } from './signup-schema.ts';
+import { signupFieldsSchema } from './signup-fields.ts';
+import { signupSchema } from './signup-schema.ts';
 
 // Issue 19: a cheaper strength check is welcome, a weaker one is not. This counts, per kind of weak
 // password, how many the sign-up's rules refuse, and holds each count to what the code refused

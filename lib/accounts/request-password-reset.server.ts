@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { enqueue } from '../jobs/enqueue.server.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { addressRequestDelaySeconds, addressRequestJob } from './address-request-job.ts';
-import { emailSchema } from './signup-schema.ts';
+import { emailSchema } from './signup-fields.ts';
 
 export type PasswordResetRequestResult =
   | { status: 'accepted'; email: string }

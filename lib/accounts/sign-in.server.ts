@@ -5,7 +5,7 @@ import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { enteredPasswordSchema } from './current-password.server.ts';
 import { verifyPassword } from './password.server.ts';
 import { createSession, type SessionSettings } from './sessions.server.ts';
-import { emailSchema } from './signup-schema.ts';
+import { emailSchema } from './signup-fields.ts';
 
 const signInSchema = z.object({ email: emailSchema, password: enteredPasswordSchema });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emailMaxLength, localPartMaxLength, parseEmailAddress } from './email-address.ts';
 import { passwordMaxLength, passwordMinLength } from './password-rules.ts';
-import { nameMaxLength, signupSchema } from './signup-schema.ts';
+import { nameMaxLength } from './signup-fields.ts';
+import { signupSchema } from './signup-schema.ts';
 
 // Strings that reach for the edges: control characters, lone surrogates, combining marks, emoji.
 const hostileText = fc.oneof(

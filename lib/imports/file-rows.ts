@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { signupFieldsSchema } from '../accounts/signup-schema.ts';
+import { signupFieldsSchema } from '../accounts/signup-fields.ts';
 import type { FileRecord } from './file-records.ts';
 
 /** A row as the parse leaves it: waiting to be committed, or failed with the reason. */
