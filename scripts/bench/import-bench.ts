@@ -24,6 +24,12 @@ export type UploadTiming = {
   bareInsertMs: Distribution | undefined;
   /** POST /api/imports, from the request's start to its 202. */
   uploadAnswerMs: Distribution | undefined;
+  /**
+   * Each upload's answer time ÷ the bare insert timed just before it. The disk under PostgreSQL
+   * speeds up and slows down from one sample to the next (a bare insert of 100 MB took 0.65 to 1.95
+   * s in one series): a pair shares its moment, so its ratio holds where the two p50s drift apart.
+   */
+  pairedRatio: Distribution | undefined;
 };
 
 export type ImportBench = {
@@ -133,9 +139,15 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
         answered.push((await upload(body)).ms);
         if (idleRssBytes !== undefined) memory.push({ idleRssBytes, peakRssBytes: (await web.stats()).peakRssBytes });
       }
-      const timing = { sizeBytes: body.byteLength, bareInsertMs: summarize(bare), uploadAnswerMs: summarize(answered) };
+      const timing = {
+        sizeBytes: body.byteLength,
+        bareInsertMs: summarize(bare),
+        uploadAnswerMs: summarize(answered),
+        pairedRatio: summarize(answered.map((ms, index) => ms / bare[index]!)),
+      };
       log(
-        `  bare insert p50 ${timing.bareInsertMs?.p50.toFixed(0)} ms, upload answered p50 ${timing.uploadAnswerMs?.p50.toFixed(0)} ms`,
+        `  bare insert p50 ${timing.bareInsertMs?.p50.toFixed(0)} ms, upload answered p50 ${timing.uploadAnswerMs?.p50.toFixed(0)} ms, ` +
+          `paired ratio p50 ${timing.pairedRatio?.p50.toFixed(2)}×`,
       );
       uploads.push(timing);
     }
