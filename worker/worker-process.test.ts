@@ -17,7 +17,7 @@ import { cleanupJob } from '../lib/housekeeping/cleanup-job.ts';
 import { jobs } from '../lib/job-registry.server.ts';
 import { issueToken } from '../lib/tokens/tokens.server.ts';
 import { createBoss, startBoss } from '../lib/jobs/boss.server.ts';
-import { sendEmailJob } from '../lib/email/send-email-job.ts';
+import { bulkJobsAtOnce, sendEmailJob } from '../lib/email/send-email-job.ts';
 import { deadLetterQueueOf } from '../lib/jobs/job-definition.ts';
 import { addressRequestJob } from '../lib/accounts/address-request-job.ts';
 import { listDeadLetters, replayDeadLetters } from '../lib/jobs/dead-letters.server.ts';
@@ -413,6 +413,37 @@ describe('confirmation resend worker', () => {
     expect(deliveries.map(({ requestKey }) => requestKey)).toEqual([null, held.id]);
     await Promise.all(deliveries.map(({ id }) => waitForJobState({ deliveryId: id }, 'completed')));
     expect(smtp.messages).toHaveLength(2);
+  });
+});
+
+describe('bulk worker', () => {
+  it('sends several bulk jobs at once, each of their invitations once', async () => {
+    const groups = await Promise.all(
+      Array.from({ length: bulkJobsAtOnce }, async (_, group) => {
+        const users = await db.user.createManyAndReturn({
+          data: Array.from({ length: 2 }, (_, index) => ({ email: `bulk-${group}-${index}@example.com` })),
+          select: { id: true, email: true },
+        });
+        // A transaction each: a job each.
+        await outbox.transaction((_tx, _queueEmail, queueBulkEmails) =>
+          queueBulkEmails(
+            'invitation',
+            users.map((user) => ({ userId: user.id, requestKey: `import:bulk-worker:${user.email}` })),
+          ),
+        );
+        return users;
+      }),
+    );
+    // Long enough that one job at a time could never overlap two sends.
+    smtp.setLatency(300);
+    await startWorker();
+    const expected = groups.flat().map((user) => user.email);
+    await smtp.waitForMessages(expected.length);
+    const recipients = smtp.messages.map((message) =>
+      message.to && !Array.isArray(message.to) ? message.to.text : '',
+    );
+    expect(recipients.sort()).toEqual(expected.sort());
+    expect(smtp.stats.peakInFlight).toBeGreaterThan(1);
   });
 });
 

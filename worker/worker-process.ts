@@ -2,7 +2,7 @@ import type { Config } from '../lib/config/config.server.ts';
 import { createDatabase } from '../lib/db/database.server.ts';
 import { createMailer } from '../lib/email/mailer.server.ts';
 import { createOutbox } from '../lib/email/outbox.server.ts';
-import { sendBulkEmailJob, sendEmailJob } from '../lib/email/send-email-job.ts';
+import { bulkJobsAtOnce, sendBulkEmailJob, sendEmailJob } from '../lib/email/send-email-job.ts';
 import { createSendRecorder } from '../lib/email/send-recorder.server.ts';
 import { createSendWindow, type SendWindow } from '../lib/email/send-window.ts';
 import { jobs, type WorkerServices } from '../lib/job-registry.server.ts';
@@ -39,7 +39,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     : undefined;
   // The bulk lane's own SMTP pool and budget: a person's confirmation never waits for a connection
   // or a share of the rate that an import's invitations hold (ADR 040).
-  const bulkMailer = createMailer(config.smtp, 1);
+  const bulkMailer = createMailer(config.smtp, bulkJobsAtOnce);
   const bulkSendRate = config.bulkEmailSendRatePerSecond
     ? createSendRate(config.databaseUrl, sendBulkEmailJob.name, config.bulkEmailSendRatePerSecond, logger)
     : undefined;
