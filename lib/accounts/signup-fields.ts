@@ -1,5 +1,5 @@
 // The sign-up's rules for each field alone: what an import's rows are checked by too, without the
-// password-strength estimate and the dictionaries it loads (~30 MB of heap a process).
+// password-strength estimate and the dictionaries it loads (~22 MB of heap, ~55 MB resident).
 import { z } from 'zod';
 import { parseEmailAddress, type EmailProblem } from './email-address.ts';
 import { passwordMaxLength, passwordMinLength } from './password-rules.ts';

@@ -107,8 +107,8 @@ export const bulkJobsAtOnce = 4;
  * and never ahead of a person's confirmation in `email-send`; one fetch loop per worker running a
  * few jobs at once (bulkJobsAtOnce), each one email at a time, on an SMTP pool and a send budget of
  * its own (BULK_EMAIL_SEND_RATE_PER_SECOND), so it holds neither the connections nor the rate that
- * sign-ups use. Each delivery is sent at
- * most once, as in `email-send`: a retried or taken-over job skips the ones already sent.
+ * sign-ups use. Each delivery is sent at most once, as in `email-send`: a retried or taken-over job
+ * skips the ones already sent.
  */
 export const sendBulkEmailJob = defineJob<{ deliveryIds: string[]; kind: EmailKind }, { bulkMail: MailDeps }>({
   name: 'email-send-bulk',
