@@ -218,8 +218,9 @@ function importSection({ imports }: BenchResults): string[] {
     '',
     'Uploads to `POST /api/imports` on `next start`, each against a bare insert of the same bytes in 1 MiB chunks ' +
       'into a table like the import’s, in one transaction, by node-postgres: the time it takes to stream them ' +
-      'into PostgreSQL at all. Each upload follows its own bare insert, after a checkpoint before each; the paired ratio ' +
-      'is each upload ÷ the insert just before it, since the disk’s speed drifts from one sample to the next.',
+      'into PostgreSQL at all. Each upload follows its own bare insert; each of the two starts on a vacuumed, ' +
+      'checkpointed database once the import before it has finished. The paired ratio is each upload ÷ the insert ' +
+      'just before it, since the disk’s speed drifts from one sample to the next.',
     '',
     table(
       ['File', 'Bare insert p50', 'Upload answered p50', 'p95', 'Paired ratio p50', 'max'],

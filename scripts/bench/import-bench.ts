@@ -121,6 +121,15 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
       return { ms: performance.now() - started, statusUrl: answer.statusUrl };
     };
 
+    const waitUntilFinished = async (statusUrl: string) => {
+      for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
+        const status = statusSchema.parse(await (await fetch(`${appUrl}${statusUrl}`, { headers: auth })).json());
+        if (['completed', 'completed_with_errors', 'failed', 'cancelled'].includes(status.status)) return status;
+        await sleep(100);
+      }
+      throw new Error(`the import at ${statusUrl} did not finish within 10 minutes`);
+    };
+
     const uploads: UploadTiming[] = [];
     const memory: { idleRssBytes: number; peakRssBytes: number }[] = [];
     await upload(paddingFile(megabyte));
@@ -132,12 +141,15 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
       const answered: number[] = [];
       const isLargest = sizeMb === Math.max(...options.sizesMb);
       for (let sample = 0; sample < samples; sample += 1) {
-        await checkpoint(stack.databaseUrl);
+        await quiesce(stack.databaseUrl);
         bare.push(await bareInsert(stack.databaseUrl, body));
-        await checkpoint(stack.databaseUrl);
+        await quiesce(stack.databaseUrl);
         const idleRssBytes = isLargest ? await restartPeakRss(web.pid) : undefined;
-        answered.push((await upload(body)).ms);
+        const uploaded = await upload(body);
+        answered.push(uploaded.ms);
         if (idleRssBytes !== undefined) memory.push({ idleRssBytes, peakRssBytes: (await web.stats()).peakRssBytes });
+        // The worker gives the file up at its first line and deletes its chunks: done before the next sample.
+        await waitUntilFinished(uploaded.statusUrl);
       }
       const timing = {
         sizeBytes: body.byteLength,
@@ -168,12 +180,7 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
     });
     if (metadata.status !== 202) throw new Error(`the metadata was answered ${metadata.status}`);
     const signups = signUpMeanwhile(appUrl, stack.sink);
-    let status: z.infer<typeof statusSchema>;
-    for (;;) {
-      status = statusSchema.parse(await (await fetch(`${appUrl}${statusUrl}`, { headers: auth })).json());
-      if (['completed', 'completed_with_errors', 'failed', 'cancelled'].includes(status.status)) break;
-      await sleep(100);
-    }
+    const status = await waitUntilFinished(statusUrl);
     if (!status.startedAt || !status.finishedAt) throw new Error(`the bench import ended ${status.status}`);
     const finishedAt = Date.parse(status.finishedAt);
     const seconds = (finishedAt - Date.parse(status.receivedAt)) / 1000;
@@ -246,14 +253,17 @@ function paddingFile(bytes: number): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Writes out what earlier samples left in PostgreSQL's buffers, so that each sample pays for its own
- * bytes only: a 100 MB sample otherwise runs into a checkpoint started by the one before it about
- * every other time, and the two figures it compares would take turns paying for it.
+ * Leaves PostgreSQL with nothing of its own to do before a sample, so that each pays for its own
+ * bytes only: the dead rows of the earlier sections and samples vacuumed (autovacuum otherwise got
+ * to them during a later sample), and their pages written out (a 100 MB sample otherwise ran into
+ * a checkpoint started by the one before it about every other time). The two figures compared
+ * would otherwise take turns paying for it.
  */
-async function checkpoint(databaseUrl: string): Promise<void> {
+async function quiesce(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    await client.query('VACUUM');
     await client.query('CHECKPOINT');
   } finally {
     await client.end();
