@@ -1,6 +1,7 @@
 import 'server-only';
 import { createHash, randomUUID } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PgBoss } from 'pg-boss';
@@ -116,7 +117,7 @@ async function storeInTransaction(client: pg.ClientBase, deps: UploadDeps, uploa
      VALUES ($1, $2, $3, $4, '\\x', 0)`,
     [importId, apiKeyId, upload.format, idempotencyKey ?? null],
   );
-  const stored = await storeChunks(client, importId, upload.body, deps.limits.maxBytes);
+  const stored = await readBody(upload.body, deps.limits.maxBytes, (pieces) => storeChunks(client, importId, pieces));
   if (stored.status === 'too-large') return stored;
   const { bytes, sha256 } = stored;
   if (bytes === 0) return { status: 'empty' };
@@ -129,8 +130,39 @@ async function storeInTransaction(client: pg.ClientBase, deps: UploadDeps, uploa
   return { status: 'accepted', importId, state: 'received', sha256, replayed: false };
 }
 
-/** Thrown inside the COPY's source to stop it; never leaves storeChunks. */
+/** Thrown inside the body's reading to stop it; never leaves readBody. */
 class TooLarge extends Error {}
+
+type BodyRead = { status: 'read'; bytes: number; sha256: Buffer } | { status: 'too-large' };
+
+/**
+ * The one reading of a body, whether it is stored or only compared (a retry's): `consume` gets its
+ * pieces as they arrive, each counted against the size limit and hashed on the way, and a body past
+ * the limit stops it at once.
+ */
+async function readBody(
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  consume: (pieces: AsyncIterable<Buffer>) => Promise<void>,
+): Promise<BodyRead> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  async function* pieces(): AsyncGenerator<Buffer> {
+    for await (const piece of body) {
+      bytes += piece.byteLength;
+      if (bytes > maxBytes) throw new TooLarge();
+      hash.update(piece);
+      yield Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    }
+  }
+  try {
+    await consume(pieces());
+  } catch (error) {
+    if (error instanceof TooLarge) return { status: 'too-large' };
+    throw error;
+  }
+  return { status: 'read', bytes, sha256: hash.digest() };
+}
 
 /**
  * Streams the body into import_chunks with one COPY in PostgreSQL's binary format: each piece goes
@@ -140,14 +172,7 @@ class TooLarge extends Error {}
  * large file arrived (docs/benchmark-method.md, 2026-12-07). A chunk's row is written once its
  * length is known: at most one chunk of the body is held, whatever the file's size.
  */
-async function storeChunks(
-  client: pg.ClientBase,
-  importId: string,
-  body: AsyncIterable<Uint8Array>,
-  maxBytes: number,
-): Promise<{ status: 'stored'; bytes: number; sha256: Buffer } | { status: 'too-large' }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
+async function storeChunks(client: pg.ClientBase, importId: string, pieces: AsyncIterable<Buffer>): Promise<void> {
   const idBytes = Buffer.from(importId.replaceAll('-', ''), 'hex');
   async function* copyData(): AsyncGenerator<Buffer> {
     yield binaryCopyHeader;
@@ -161,11 +186,7 @@ async function storeChunks(
       pending = [];
       pendingBytes = 0;
     }
-    for await (const piece of body) {
-      bytes += piece.byteLength;
-      if (bytes > maxBytes) throw new TooLarge();
-      hash.update(piece);
-      let rest = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    for await (let rest of pieces) {
       while (pendingBytes + rest.byteLength >= storedChunkBytes) {
         const fits = storedChunkBytes - pendingBytes;
         pending.push(rest.subarray(0, fits));
@@ -181,17 +202,11 @@ async function storeChunks(
     if (pendingBytes > 0) yield* row();
     yield binaryCopyTrailer;
   }
-  try {
-    // A failure on either side destroys the COPY, which tells PostgreSQL to abandon it.
-    await pipeline(
-      copyData,
-      client.query(copyFrom('COPY import_chunks (import_id, seq, data) FROM STDIN (FORMAT binary)')),
-    );
-  } catch (error) {
-    if (error instanceof TooLarge) return { status: 'too-large' };
-    throw error;
-  }
-  return { status: 'stored', bytes, sha256: hash.digest() };
+  // A failure on either side destroys the COPY, which tells PostgreSQL to abandon it.
+  await pipeline(
+    copyData,
+    client.query(copyFrom('COPY import_chunks (import_id, seq, data) FROM STDIN (FORMAT binary)')),
+  );
 }
 
 // PostgreSQL's binary COPY format: a signature, no flags and no header extension; each row its
@@ -214,14 +229,9 @@ function chunkRowHeader(idBytes: Buffer, seq: number, dataBytes: number): Buffer
 type Earlier = { id: string; state: ImportState; body_sha256: Buffer };
 
 async function replay(earlier: Earlier, upload: Upload, maxBytes: number): Promise<UploadResult> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const piece of upload.body) {
-    bytes += piece.byteLength;
-    if (bytes > maxBytes) return { status: 'too-large' };
-    hash.update(piece);
-  }
-  const sha256 = hash.digest();
+  const read = await readBody(upload.body, maxBytes, (pieces) => finished(Readable.from(pieces).resume()));
+  if (read.status === 'too-large') return read;
+  const { sha256 } = read;
   if (upload.expectedSha256 && !sha256.equals(upload.expectedSha256)) return { status: 'digest-mismatch', sha256 };
   if (!sha256.equals(earlier.body_sha256)) return { status: 'key-reused', importId: earlier.id };
   return { status: 'accepted', importId: earlier.id, state: earlier.state, sha256, replayed: true };
