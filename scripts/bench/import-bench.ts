@@ -8,7 +8,9 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import type { Database } from '../../lib/db/database.server.ts';
 import { sendBulkEmailJob } from '../../lib/email/send-email-job.ts';
+import { ImportState } from '../../lib/generated/prisma/enums.ts';
 import { createApiKey } from '../../lib/imports/api-keys.server.ts';
+import { isFinished } from '../../lib/imports/import-status.server.ts';
 import { storedChunkBytes } from '../../lib/imports/import-upload.server.ts';
 import type { DiscardingSmtpSink } from '../../testing/smtp-sink.ts';
 import { startWeb, startWorker } from '../local-stack/app-processes.ts';
@@ -83,7 +85,7 @@ export type ImportBenchOptions = {
 
 const megabyte = 1024 * 1024;
 const statusSchema = z.object({
-  status: z.string(),
+  status: z.enum(ImportState),
   counts: z.object({ rows: z.number(), created: z.number() }),
   receivedAt: z.string(),
   startedAt: z.string().nullable(),
@@ -124,7 +126,7 @@ export async function measureImports(stack: ImportBenchStack, options: ImportBen
     const waitUntilFinished = async (statusUrl: string) => {
       for (const deadline = Date.now() + 600_000; Date.now() < deadline;) {
         const status = statusSchema.parse(await (await fetch(`${appUrl}${statusUrl}`, { headers: auth })).json());
-        if (['completed', 'completed_with_errors', 'failed', 'cancelled'].includes(status.status)) return status;
+        if (isFinished(status.status)) return status;
         await sleep(100);
       }
       throw new Error(`the import at ${statusUrl} did not finish within 10 minutes`);

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { ImportState } from '../../lib/generated/prisma/enums.ts';
+import { isFinished } from '../../lib/imports/import-status.server.ts';
 import { summarize, type Distribution } from '../bench/distribution.ts';
 
 export type UploaderOptions = {
@@ -36,11 +38,9 @@ export type UploaderRun = {
 
 const statusSchema = z.object({
   id: z.string(),
-  status: z.string(),
+  status: z.enum(ImportState),
   counts: z.object({ created: z.number() }),
 });
-
-const finished = ['completed', 'completed_with_errors', 'failed', 'cancelled'];
 
 /** A file of `rows` people, as an organisation's export would have them. */
 export function peopleFile(rows: number, tag: string): Uint8Array<ArrayBuffer> {
@@ -103,7 +103,7 @@ export async function playLegacyUploader(options: UploaderOptions): Promise<Uplo
         statusSchema.parse(await (await fetch(`${appUrl}${statusUrl}`, { headers: auth })).json()),
       ),
     );
-    if (statuses.every((status) => finished.includes(status.status)) || performance.now() > deadline) break;
+    if (statuses.every((status) => isFinished(status.status)) || performance.now() > deadline) break;
     await sleep(100);
   }
   const completed = statuses.filter((status) => status.status.startsWith('completed')).length;
