@@ -1,8 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from '../db/database.server.ts';
-import type { EmailRequest } from '../email/delivery-record.server.ts';
+import type { EmailKind } from '../email/email-kinds.ts';
 import type { Outbox } from '../email/outbox.server.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { RateLimits } from '../rate-limit/rate-limits.server.ts';
 import { hashPassword } from './password.server.ts';
 import type { SignupInput } from './signup-schema.ts';
@@ -20,7 +20,7 @@ type SaveOptions = Pick<RegisterOptions, 'requestKey'> & {
 };
 
 /**
- * Saves the user and enqueues their email in one transaction: either both exist or neither.
+ * Saves the user and enqueues their email in one statement: either both exist or neither.
  * The answer is the same for a new address and one that already has an account, so the sign-up
  * form cannot be used to find out who is registered; the owner of an existing address is told by
  * email instead, at most a few times an hour so that sign-ups cannot be used to flood them. The
@@ -36,36 +36,37 @@ export async function registerUser(
   return saveUserAndQueueEmail({ outbox }, input, hash, { requestKey, mayTellOwner: emailAllowance.allowed });
 }
 
-/** The sign-up's database transaction, apart from the hash (the benchmark times the two separately). */
-export function saveUserAndQueueEmail(
+/**
+ * The sign-up's one statement, apart from the hash (the benchmark times the two separately):
+ * inserts the user unless the address has an account, and records and queues the email the
+ * address's owner is due, all or nothing. The same statement either way, so that a new and a
+ * registered address cost the database the same: on a conflict the no-op update returns the
+ * existing row's id (the id generated here is then unused).
+ */
+export async function saveUserAndQueueEmail(
   { outbox }: { outbox: Outbox },
   input: SignupInput,
   passwordHash: string,
   { requestKey, mayTellOwner = true }: SaveOptions = {},
 ): Promise<{ deliveryId: string }> {
-  return outbox.transaction(async (tx, queueEmail) => {
-    const email = await saveUser(tx, input, passwordHash);
-    const withhold = email.kind === 'already_registered' && !mayTellOwner;
-    return queueEmail({ ...email, requestKey, withhold });
-  });
-}
-
-/**
- * Inserts the user unless the address has an account, and names the email the address's owner is
- * due. One statement either way, so that a new and a registered address cost the database the same:
- * on a conflict the no-op update returns the existing row's id (the id generated here is then unused).
- */
-export async function saveUser(
-  tx: Transaction,
-  input: SignupInput,
-  passwordHash: string,
-): Promise<Omit<EmailRequest, 'requestKey'>> {
   const newId = randomUUID();
-  const [user] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO users (id, email, password_hash, name)
-    VALUES (${newId}::uuid, ${input.email}, ${passwordHash}, ${input.name ?? null})
-    ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
-    RETURNING id`;
-  if (!user) throw new Error('the user upsert returned no row');
-  return { userId: user.id, kind: user.id === newId ? 'confirm' : 'already_registered' };
+  const newUsersEmail: EmailKind = 'confirm';
+  const ownersEmail: EmailKind = 'already_registered';
+  const { deliveryId } = await outbox.writeWithEmail(
+    Prisma.sql`
+      saved AS (
+        INSERT INTO users (id, email, password_hash, name)
+        VALUES (${newId}::uuid, ${input.email}, ${passwordHash}, ${input.name ?? null})
+        ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email
+        RETURNING id
+      ),
+      email_request AS (
+        SELECT id AS user_id, NULL::text AS recipient,
+               CASE WHEN id = ${newId}::uuid THEN ${newUsersEmail} ELSE ${ownersEmail} END AS kind,
+               id <> ${newId}::uuid AND NOT ${mayTellOwner}::boolean AS withhold
+          FROM saved
+      )`,
+    { requestKey },
+  );
+  return { deliveryId };
 }

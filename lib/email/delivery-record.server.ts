@@ -1,5 +1,4 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import type { Database, Transaction } from '../db/database.server.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { EmailDeliveryStatus } from '../generated/prisma/enums.ts';
@@ -20,30 +19,50 @@ export type EmailRequest = {
   requestKey?: string;
 };
 
+/** What a statement that records an email (recordDeliverySql) answers. */
+export type RecordedDelivery = {
+  userId: string | null;
+  kind: EmailKind;
+  /** Null when the request key names an earlier email of the account (see earlierDelivery). */
+  deliveryId: string | null;
+  /** Recorded as queued: it is to be sent (not withheld from its recipient). */
+  queued: boolean;
+};
+
 /**
- * Records an email as asked for; `isNew` is false when the request key names an earlier one, whose
- * id comes back instead. `skipped` records an email withheld from its recipient (they have had
- * their share for now), which the sign-up's status page still reports as the kind says.
+ * A statement that records the email its CTEs ask for, in one round trip with whatever they write.
+ * `about` ends in a CTE `email_request` with the email's one row (user_id uuid, recipient text,
+ * kind text, withhold boolean); a withheld email is recorded as skipped, which the sign-up's status
+ * page still reports as the kind says. `queueSend`, when given, adds the send's job for the row
+ * recorded as queued. A request key that names an earlier email of the account records nothing.
  */
-export async function recordDelivery(
-  tx: Transaction,
-  { userId, recipient, kind, requestKey }: EmailRequest,
-  status: 'queued' | 'skipped' = 'queued',
-): Promise<{ deliveryId: string; isNew: boolean }> {
-  // Raw SQL on every sign-up's path: through the query builder this insert cost ~0.5 ms more CPU.
-  const [created] = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO email_deliveries (id, user_id, recipient, kind, request_key, status)
-    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${recipient ?? null}, ${kind}, ${requestKey ?? null},
-            ${status}::email_delivery_status)
-    ON CONFLICT DO NOTHING
-    RETURNING id`;
-  if (created) return { deliveryId: created.id, isNew: true };
-  // Only a request key can collide (the id is random, and NULLs never do), so there are both here.
-  const earlier = await tx.emailDelivery.findUniqueOrThrow({
-    where: { userId_requestKey: { userId: userId ?? '', requestKey: requestKey ?? '' } },
+export function recordDeliverySql(
+  about: Prisma.Sql,
+  requestKey: string | undefined,
+  queueSend?: (recorded: Prisma.Sql) => Prisma.Sql,
+): Prisma.Sql {
+  const send = queueSend?.(Prisma.sql`SELECT id, kind FROM recorded WHERE status = 'queued'`);
+  return Prisma.sql`
+    WITH ${about},
+    recorded AS (
+      INSERT INTO email_deliveries (id, user_id, recipient, kind, request_key, status)
+      SELECT gen_random_uuid(), user_id, recipient, kind, ${requestKey ?? null},
+             (CASE WHEN withhold THEN 'skipped' ELSE 'queued' END)::email_delivery_status
+        FROM email_request
+      ON CONFLICT DO NOTHING
+      RETURNING id, kind, status
+    )${send ? Prisma.sql`, send AS (${send})` : Prisma.empty}
+    SELECT r.user_id AS "userId", r.kind, d.id AS "deliveryId", d.status IS NOT DISTINCT FROM 'queued' AS queued
+      FROM email_request AS r LEFT JOIN recorded AS d ON true`;
+}
+
+/** The email a request key named when it was first used (only a request key can collide: the id is random). */
+export async function earlierDelivery(db: Database | Transaction, userId: string | null, requestKey: string) {
+  const earlier = await db.emailDelivery.findUniqueOrThrow({
+    where: { userId_requestKey: { userId: userId ?? '', requestKey } },
     select: { id: true },
   });
-  return { deliveryId: earlier.id, isNew: false };
+  return earlier.id;
 }
 
 /**

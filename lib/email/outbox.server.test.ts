@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.server.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { startSmtpSink, type SmtpSink } from '../../testing/smtp-sink.ts';
 import { withTestServices } from '../../testing/test-services.ts';
 import { createMailer, type Mailer } from './mailer.server.ts';
@@ -70,6 +72,29 @@ describe('the outbox, deferred (the product)', () => {
     expect(await db.emailDelivery.findUnique({ where: { id: deliveryId } })).toMatchObject({ status: 'skipped' });
     expect(await jobsFor(deliveryId)).toHaveLength(0);
   });
+
+  it('writes, records and queues in one statement: all of it, or none when any part fails', async () => {
+    userCount += 1;
+    const userId = randomUUID();
+    const email = `outbox${userCount}@example.com`;
+    const writeUser = (emailFor: string) => Prisma.sql`
+      made AS (INSERT INTO users (id, email, password_hash) VALUES (${userId}::uuid, ${email}, 'x') RETURNING id),
+      email_request AS (
+        SELECT ${emailFor}::uuid AS user_id, NULL::text AS recipient, 'confirm' AS kind, false AS withhold FROM made)`;
+    // The email names an account that does not exist: its record breaks a foreign key, after the user's insert.
+    await expect(deferred.writeWithEmail(writeUser(randomUUID()))).rejects.toThrow();
+    expect(await db.user.count({ where: { email } })).toBe(0);
+
+    const written = await deferred.writeWithEmail(writeUser(userId));
+    expect(written).toMatchObject({ userId, kind: 'confirm' });
+    expect(await db.emailDelivery.findUnique({ where: { id: written.deliveryId } })).toMatchObject({
+      userId,
+      status: 'queued',
+    });
+    expect((await jobsFor(written.deliveryId)).map((job) => job.data)).toEqual([
+      { deliveryId: written.deliveryId, kind: 'confirm' },
+    ]);
+  });
 });
 
 describe('the outbox, sending in the request (the benchmark baseline)', () => {
@@ -83,6 +108,18 @@ describe('the outbox, sending in the request (the benchmark baseline)', () => {
     const before = smtp.messages.length;
     const { deliveryId } = await inRequest().transaction((_tx, queueEmail) =>
       queueEmail({ userId: user.id, kind: 'confirm' }),
+    );
+    expect(smtp.messages.slice(before).map((message) => message.subject)).toEqual(['Confirm your email address']);
+    expect(await db.emailDelivery.findUnique({ where: { id: deliveryId } })).toMatchObject({ status: 'sent' });
+    expect(await jobsFor(deliveryId)).toHaveLength(0);
+  });
+
+  it('has sent the email of a one-statement write by the time it returns, and queues nothing', async () => {
+    const user = await newUser();
+    const before = smtp.messages.length;
+    const { deliveryId } = await inRequest().writeWithEmail(
+      Prisma.sql`email_request AS (
+        SELECT ${user.id}::uuid AS user_id, NULL::text AS recipient, 'confirm' AS kind, false AS withhold)`,
     );
     expect(smtp.messages.slice(before).map((message) => message.subject)).toEqual(['Confirm your email address']);
     expect(await db.emailDelivery.findUnique({ where: { id: deliveryId } })).toMatchObject({ status: 'sent' });
