@@ -41,6 +41,13 @@ const corpus = [
   'bench password 1234',
   'correct horse battery staple',
   'Tr0ub4dor&3',
+  // Look-alikes of more than one character, which move the rest of the password ("|_|" for u).
+  'h|_|nter2000',
+  '|<ingdom of |-|eaven',
+  'co|)ebreaker()',
+  'runningwoods4ever',
+  'summ3r()cean vv1nd',
+  '^^onkey^/izard',
   ...Array.from({ length: 25 }, (_, index) => randomString(8 + (index % 17))),
 ];
 
