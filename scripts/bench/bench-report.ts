@@ -1,5 +1,5 @@
 import { usesDefaultSettings } from './bench-options.ts';
-import { findRun, type BenchResults, type SignupMode } from './bench-results.ts';
+import { findRun, type BenchResults, type ModeSummary, type SignupMode } from './bench-results.ts';
 import { timedEndpoints } from './enumeration-timing.ts';
 import { formatMs } from './latency-chart.ts';
 import { cpuTargetsMs, throughputTarget } from './targets.ts';
@@ -78,15 +78,21 @@ export function renderReport(results: BenchResults, chartFile: string): string {
     '## The floor: one hash and one transaction',
     '',
     table(
-      ['Step', 'p50', 'p95'],
+      ['Step', 'p50', 'p95', 'CPU, mean'],
       [
-        ['argon2id hash (m = 19 MiB, t = 2, p = 1), alone', ms(floor.hashMs.p50), ms(floor.hashMs.p95)],
+        [
+          'argon2id hash (m = 19 MiB, t = 2, p = 1), alone',
+          ms(floor.hashMs.p50),
+          ms(floor.hashMs.p95),
+          ms(floor.hashCpuMs.alone),
+        ],
         [
           `the same, ${floor.cores} at once (one per core)`,
           ms(floor.hashOnAllCoresMs.p50),
           ms(floor.hashOnAllCoresMs.p95),
+          ms(floor.hashCpuMs.onAllCores),
         ],
-        ['user + job transaction', ms(floor.transactionMs.p50), ms(floor.transactionMs.p95)],
+        ['user + job transaction', ms(floor.transactionMs.p50), ms(floor.transactionMs.p95), ''],
       ],
     ),
     '',
@@ -282,7 +288,7 @@ function floorComparison({ floor, signups, options }: BenchResults): string {
 }
 
 /** What the CPU targets allow a sign-up, against what a sign-up took and who spent it. */
-function cpuBudget({ floor, signups, options }: BenchResults): string {
+function cpuBudget({ floor, signups, modes, options }: BenchResults): string {
   const highLoad = Math.max(...options.concurrency);
   const busy = findRun(signups, 'deferred', 0, highLoad);
   if (!busy) return '';
@@ -295,7 +301,20 @@ function cpuBudget({ floor, signups, options }: BenchResults): string {
     `the throughput target, ${throughputTarget} × the hash-bound limit, leaves ${ms(throughputBudget)} of machine ` +
     `CPU. At ${highLoad} concurrent and 0 ms SMTP latency the three spent ${ms(web + worker + database)}: the web ` +
     `process ${ms(web)}, PostgreSQL ${ms(database)}, the worker ${ms(worker)}; with the bench's ${ms(bench)} and ` +
-    `the rest, the machine ${ms(machine)}.`
+    `the rest, the machine ${ms(machine)}. Of the web process's ${ms(web)}, the hash takes ` +
+    `${ms(floor.hashCpuMs.onAllCores)} of CPU when ${floor.cores} run at once (the floor above), which leaves ` +
+    `${ms(web - floor.hashCpuMs.onAllCores)} for HTTP, Next.js, the rate limits, the checks and the write; the ` +
+    `target leaves them ${ms(cpuTargetsMs.web - floor.hashCpuMs.onAllCores)}.` +
+    doorCost(modes.find((mode) => mode.mode === 'deferred')?.refusedAtTheDoor)
+  );
+}
+
+function doorCost(door: ModeSummary['refusedAtTheDoor']): string {
+  if (!door) return '';
+  return (
+    ` A request the sign-up route refuses before any of its work (a body that is not JSON, answered 400: HTTP, ` +
+    `Next.js and the route's first lines, no database), ${door.connections} concurrent, took the web process ` +
+    `${ms(door.webCpuMsPerRequest)} of CPU.`
   );
 }
 

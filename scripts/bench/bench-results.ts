@@ -62,6 +62,11 @@ export type ModeSummary = {
   /** The one worker process serving the sign-ups (deferred mode only). */
   workerPeakRssBytes?: number;
   browser?: { smtpLatencyMs: number; submitToCheckInboxMs: Distribution | undefined };
+  /**
+   * Requests the sign-up route refuses before any of its work (not JSON), at the highest concurrency:
+   * the web process's CPU for HTTP, Next.js and the route's first lines (deferred mode only).
+   */
+  refusedAtTheDoor?: { connections: number; refused: number; otherStatus: number; webCpuMsPerRequest: number };
 };
 
 export type TargetResult = {

@@ -31,7 +31,7 @@ import { ensureBuild } from './ensure-build.ts';
 import { measureEnumerationTiming, timedEndpoints, type EnumerationTiming } from './enumeration-timing.ts';
 import { measureImports } from './import-bench.ts';
 import { measureSignupFloor } from './sign-up-floor.ts';
-import { runSignupLoad, type SignupLoad } from './sign-up-load.ts';
+import { runRefusedLoad, runSignupLoad, type SignupLoad } from './sign-up-load.ts';
 import { evaluateTargets } from './targets.ts';
 import { measureMailCase, type MailCase } from './mail-under-load.ts';
 import { measureWorkerThroughput, type WorkerThroughput } from './worker-throughput.ts';
@@ -120,7 +120,8 @@ try {
     log('Profiling the floor: the password hash and the sign-up transaction…');
     const floor = await measureSignupFloor(stack.services, options.profileSamples);
     log(
-      `hash p50 ${floor.hashMs.p50.toFixed(1)} ms (${floor.cores} at once: ${floor.hashOnAllCoresMs.p50.toFixed(1)} ms), ` +
+      `hash p50 ${floor.hashMs.p50.toFixed(1)} ms (${floor.cores} at once: ${floor.hashOnAllCoresMs.p50.toFixed(1)} ms, ` +
+        `${floor.hashCpuMs.onAllCores.toFixed(1)} ms of CPU each), ` +
         `transaction p50 ${floor.transactionMs.p50.toFixed(2)} ms`,
     );
 
@@ -235,6 +236,7 @@ async function measureMode(
       tag: `${mode}-warm-up`,
     });
     await deliverOrDiscard(stack, warmUp);
+    const refusedAtTheDoor = mode === 'deferred' ? await measureRefusedAtTheDoor(stack, web) : undefined;
 
     for (const smtpLatencyMs of options.smtpLatenciesMs) {
       for (const connections of options.concurrency) {
@@ -281,7 +283,13 @@ async function measureMode(
     const workerStats = await worker?.stats();
     return {
       runs,
-      summary: { mode, webPeakRssBytes: webStats.peakRssBytes, workerPeakRssBytes: workerStats?.peakRssBytes, browser },
+      summary: {
+        mode,
+        webPeakRssBytes: webStats.peakRssBytes,
+        workerPeakRssBytes: workerStats?.peakRssBytes,
+        browser,
+        refusedAtTheDoor,
+      },
       enumeration,
     };
   } finally {
@@ -358,6 +366,20 @@ async function measureMail(stack: Stack): Promise<MailCase[]> {
     }
   }
   return results;
+}
+
+/** The web process's CPU for a request refused before any of the sign-up's work (see runRefusedLoad). */
+async function measureRefusedAtTheDoor(
+  { appUrl, options }: Stack,
+  web: SupervisedProcess,
+): Promise<NonNullable<ModeSummary['refusedAtTheDoor']>> {
+  const connections = Math.max(...options.concurrency);
+  log(`deferred: requests refused at the door (not JSON), ${connections} concurrent, 3 s…`);
+  const before = (await web.stats()).cpuMs;
+  const load = await runRefusedLoad({ appUrl, connections, durationSeconds: 3 });
+  const webCpuMsPerRequest = ((await web.stats()).cpuMs - before) / Math.max(1, load.refused + load.otherStatus);
+  log(`  ${load.refused} refused, ${webCpuMsPerRequest.toFixed(2)} ms of the web process's CPU each`);
+  return { connections, refused: load.refused, otherStatus: load.otherStatus, webCpuMsPerRequest };
 }
 
 /** CPU time used so far, in ms: the machine's, and each process's that serves the sign-ups. */
