@@ -221,6 +221,15 @@ describe('the report', () => {
     expect(report).toContain('| the same, 2 at once (one per core) | 13 ms | 15 ms | 16 ms |');
   });
 
+  it('says so when the hash alone takes more CPU than the web process is allowed', () => {
+    const slowHash = { ...measured, floor: { ...measured.floor, hashCpuMs: { alone: 18, onAllCores: 21 } } };
+    const report = renderReport({ ...slowHash, targets: evaluateTargets(slowHash) }, 'chart.svg');
+    expect(report).toContain(
+      'which leaves 4.0 ms for HTTP, Next.js, the rate limits, the checks and the write; on this machine the hash ' +
+        'alone takes more than the target allows the whole web process.',
+    );
+  });
+
   it('compares known with unknown addresses for each endpoint', () => {
     const report = renderReport({ ...measured, targets: evaluateTargets(measured) }, 'chart.svg');
     expect(report).toContain(

@@ -303,8 +303,10 @@ function cpuBudget({ floor, signups, modes, options }: BenchResults): string {
     `process ${ms(web)}, PostgreSQL ${ms(database)}, the worker ${ms(worker)}; with the bench's ${ms(bench)} and ` +
     `the rest, the machine ${ms(machine)}. Of the web process's ${ms(web)}, the hash takes ` +
     `${ms(floor.hashCpuMs.onAllCores)} of CPU when ${floor.cores} run at once (the floor above), which leaves ` +
-    `${ms(web - floor.hashCpuMs.onAllCores)} for HTTP, Next.js, the rate limits, the checks and the write; the ` +
-    `target leaves them ${ms(cpuTargetsMs.web - floor.hashCpuMs.onAllCores)}.` +
+    `${ms(web - floor.hashCpuMs.onAllCores)} for HTTP, Next.js, the rate limits, the checks and the write; ` +
+    (cpuTargetsMs.web > floor.hashCpuMs.onAllCores
+      ? `the target leaves them ${ms(cpuTargetsMs.web - floor.hashCpuMs.onAllCores)}.`
+      : 'on this machine the hash alone takes more than the target allows the whole web process.') +
     doorCost(modes.find((mode) => mode.mode === 'deferred')?.refusedAtTheDoor)
   );
 }
