@@ -38,55 +38,56 @@ const password = 'bench password 1234';
  * as the previous one is answered, for `durationSeconds`. Every request signs up a new address.
  */
 export function runSignupLoad({ appUrl, connections, durationSeconds, tag }: SignupLoadOptions): Promise<SignupLoad> {
-  const latencies: number[] = [];
   const createdAt = new Map<string, number>();
   // autocannon hands the same context object to a request's setup and to its response (one request in
   // flight per connection), so the address can be keyed on it.
   const addressOf = new WeakMap<object, string>();
   const sent: string[] = [];
 
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
+  return timedRun({
+    url: `${appUrl}/api/users`,
+    connections,
+    duration: durationSeconds,
+    timeout: 30,
+    requests: [
       {
-        url: `${appUrl}/api/users`,
-        connections,
-        duration: durationSeconds,
-        timeout: 30,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            // Called for each request just before it is sent.
-            setupRequest(request, context) {
-              const email = `${tag}-${sent.length + 1}@bench.example`;
-              sent.push(email);
-              addressOf.set(context, email);
-              return { ...request, body: JSON.stringify({ email, password }) };
-            },
-            onResponse(status, _body, context) {
-              const email = addressOf.get(context);
-              if (status === 201 && email) createdAt.set(email, performance.now());
-            },
-          },
-        ],
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // Called for each request just before it is sent.
+        setupRequest(request, context) {
+          const email = `${tag}-${sent.length + 1}@bench.example`;
+          sent.push(email);
+          addressOf.set(context, email);
+          return { ...request, body: JSON.stringify({ email, password }) };
+        },
+        onResponse(status, _body, context) {
+          const email = addressOf.get(context);
+          if (status === 201 && email) createdAt.set(email, performance.now());
+        },
       },
-      (error, result) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        resolve({
-          connections,
-          durationSeconds,
-          created: createdAt.size,
-          otherStatus: result.non2xx,
-          errors: result.errors + result.timeouts,
-          latencyMs: summarize(latencies),
-          signupsPerSecond: createdAt.size / result.duration,
-          addresses: { createdAt, sent },
-        });
-      },
-    );
+    ],
+  }).then(({ result, latencyMs }) => ({
+    connections,
+    durationSeconds,
+    created: createdAt.size,
+    otherStatus: result.non2xx,
+    errors: result.errors + result.timeouts,
+    latencyMs,
+    signupsPerSecond: createdAt.size / result.duration,
+    addresses: { createdAt, sent },
+  }));
+}
+
+/** One autocannon run, with every response's time as it came. */
+function timedRun(
+  options: autocannon.Options,
+): Promise<{ result: autocannon.Result; latencyMs: Distribution | undefined }> {
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(options, (error, result) => {
+      if (error) reject(error);
+      else resolve({ result, latencyMs: summarize(latencies) });
+    });
     instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
   });
 }
@@ -103,26 +104,15 @@ export function runRefusedLoad({
   connections,
   durationSeconds,
 }: Omit<SignupLoadOptions, 'tag'>): Promise<RefusedLoad> {
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${appUrl}/api/users`,
-        connections,
-        duration: durationSeconds,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{',
-      },
-      (error, result) => {
-        if (error) {
-          reject(error);
-          return;
-        }
-        const refused = result.statusCodeStats?.['400']?.count ?? 0;
-        resolve({ refused, otherStatus: result.requests.total - refused, latencyMs: summarize(latencies) });
-      },
-    );
-    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latencies.push(responseTimeMs));
+  return timedRun({
+    url: `${appUrl}/api/users`,
+    connections,
+    duration: durationSeconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{',
+  }).then(({ result, latencyMs }) => {
+    const refused = result.statusCodeStats?.['400']?.count ?? 0;
+    return { refused, otherStatus: result.requests.total - refused, latencyMs };
   });
 }
